@@ -1,0 +1,5 @@
+"""The accounts pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

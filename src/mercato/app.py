@@ -1,0 +1,158 @@
+"""The composition root: settings -> database -> runtime -> middleware, routers and pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mercato import __version__
+from mercato.accounts import api as accounts_api
+from mercato.accounts import service as accounts_service
+from mercato.accounts import web as accounts_web
+from mercato.audit import api as audit_api
+from mercato.audit import web as audit_web
+from mercato.catalog import api as catalog_api
+from mercato.catalog import web as catalog_web
+from mercato.inventory import api as inventory_api
+from mercato.inventory import web as inventory_web
+from mercato.kernel.clock import Clock, SystemClock
+from mercato.kernel.db import make_engine
+from mercato.kernel.http import install_api_error_handlers
+from mercato.kernel.idgen import new_token
+from mercato.kernel.runtime import Runtime
+from mercato.kernel.uow import UnitOfWorkFactory
+from mercato.settings import Settings, load_settings
+from mercato.stores import api as stores_api
+from mercato.stores import web as stores_web
+from mercato.storefront import api as storefront_api
+from mercato.storefront import web as storefront_web
+from mercato.wiring import event_bus
+from mercato.web.i18n import LOCALES, current_locale, pick_locale
+from mercato.web.render import CSRF_COOKIE, page_error, read_csrf_cookie, sign_csrf
+
+SESSION_COOKIE = "mercato_session"
+LANG_COOKIE = "mercato_lang"
+STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
+
+API_ROUTERS = (accounts_api, stores_api, catalog_api, inventory_api, storefront_api, audit_api)
+PAGE_ROUTERS = (accounts_web, stores_web, catalog_web, inventory_web, audit_web, storefront_web)
+
+
+def build_runtime(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:
+    settings = settings or load_settings()
+    engine = make_engine(settings.resolved_database_url(), pool_size=settings.db_pool_size, echo=settings.sql_echo)
+    return Runtime(settings=settings, engine=engine, uow=UnitOfWorkFactory(engine), clock=clock or SystemClock(),
+                   events=event_bus())
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie":
+            jar: dict[str, str] = {}
+            for part in value.decode("latin-1").split(";"):
+                key, _, val = part.strip().partition("=")
+                if key:
+                    jar[key] = val
+            return jar
+    return {}
+
+
+def _header(scope: Scope, wanted: bytes) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == wanted:
+            return str(value.decode("latin-1"))
+    return None
+
+
+class RequestContext:
+    """Resolves who is acting (bearer token on /api, session cookie on pages), the language and the CSRF token."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        cookies = _cookies(scope)
+        is_api = scope["path"].startswith("/api/")
+        state["principal"] = await self._principal(scope, cookies, is_api)
+        new_csrf = None
+        if not is_api:
+            request = Request(scope)
+            token = read_csrf_cookie(request, cookies.get(CSRF_COOKIE))
+            if token is None:
+                token = new_csrf = new_token(24)
+            state["csrf_token"] = token
+        principal = state["principal"]
+        locale = pick_locale(cookies.get(LANG_COOKIE), _header(scope, b"accept-language"),
+                             principal.locale if principal else None)
+        reset = current_locale.set(locale)
+
+        async def send_with_cookie(message: Message) -> None:
+            if new_csrf is not None and message["type"] == "http.response.start":
+                signed = sign_csrf(Request(scope), new_csrf)
+                secure = "; Secure" if self.runtime.settings.secure_cookies else ""
+                cookie = f"{CSRF_COOKIE}={signed}; Path=/; HttpOnly; SameSite=Lax{secure}"
+                message.setdefault("headers", []).append((b"set-cookie", cookie.encode("latin-1")))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_cookie)
+        finally:
+            current_locale.reset(reset)
+
+    async def _principal(self, scope: Scope, cookies: dict[str, str], is_api: bool) -> Any:
+        if is_api:
+            auth = _header(scope, b"authorization") or ""
+            scheme, _, token = auth.partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return await run_in_threadpool(accounts_service.principal_for_token, self.runtime, token.strip())
+            return None
+        secret = cookies.get(SESSION_COOKIE)
+        if secret:
+            return await run_in_threadpool(accounts_service.principal_for_session, self.runtime, secret)
+        return None
+
+
+def create_app(runtime: Runtime | None = None) -> FastAPI:
+    rt = runtime or build_runtime()
+    app = FastAPI(
+        title="Mercato",
+        version=__version__,
+        description="One marketplace for brand flagship stores and independent stores. Errors are "
+        "application/problem+json with a stable `code`.",
+        docs_url="/docs",
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.runtime = rt
+    install_api_error_handlers(app, page_error=page_error)
+
+    @app.get("/api/v1/health", tags=["platform"])
+    def health() -> dict[str, str]:
+        """Liveness and which database engine this instance runs on."""
+        return {"status": "ok", "database": rt.database}
+
+    @app.get("/lang/{code}", include_in_schema=False)
+    def switch_language(code: str, next: str = "/") -> RedirectResponse:
+        target = next if next.startswith("/") and not next.startswith("//") else "/"
+        response = RedirectResponse(target, status_code=303)
+        if code in LOCALES:
+            response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax", httponly=True)
+        return response
+
+    for module in API_ROUTERS:
+        app.include_router(module.router, prefix="/api/v1")
+    for module in PAGE_ROUTERS:
+        app.include_router(module.router, include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.add_middleware(RequestContext, runtime=rt)
+    return app

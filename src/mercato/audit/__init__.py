@@ -1,0 +1,1 @@
+"""The audit log of privileged actions (operators approving, suspending, changing platform rules)."""

@@ -1,0 +1,5 @@
+"""The audit pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,1 @@
+"""Industries (the category tree), listing rules, commission rates, products (SPU) and SKUs."""

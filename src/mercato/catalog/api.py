@@ -1,0 +1,5 @@
+"""The catalog HTTP API under /api/v1."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

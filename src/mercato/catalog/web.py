@@ -1,0 +1,5 @@
+"""The catalog pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

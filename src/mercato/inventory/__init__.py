@@ -1,0 +1,1 @@
+"""Stock per SKU and its movements; never negative."""

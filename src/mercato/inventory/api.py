@@ -1,0 +1,5 @@
+"""The inventory HTTP API under /api/v1."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

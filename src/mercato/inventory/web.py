@@ -1,0 +1,5 @@
+"""The inventory pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

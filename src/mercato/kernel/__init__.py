@@ -1,0 +1,1 @@
+"""Context-free pieces every capability shares: money, clock, ids, errors, the database and the unit of work."""

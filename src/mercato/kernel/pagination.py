@@ -1,0 +1,52 @@
+"""Opaque cursors for keyset pagination: a list of sort-key values, encoded so clients cannot forge meaning."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from mercato.kernel.errors import InputInvalid
+
+T = TypeVar("T")
+
+MAX_PAGE_SIZE = 100
+
+
+class CursorInvalid(InputInvalid):
+    code = "cursor_invalid"
+    title = "The page cursor is not valid"
+
+
+def encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps(values, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, width: int) -> list[Any]:
+    """Decode a cursor that must hold exactly `width` scalar values."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CursorInvalid() from exc
+    if not isinstance(values, list) or len(values) != width:
+        raise CursorInvalid()
+    if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+        raise CursorInvalid()
+    return values
+
+
+def clamp_limit(limit: int | None, default: int = 24) -> int:
+    if limit is None:
+        return default
+    if limit < 1 or limit > MAX_PAGE_SIZE:
+        raise InputInvalid(f"limit must be between 1 and {MAX_PAGE_SIZE}", field="limit")
+    return limit
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None

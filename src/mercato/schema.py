@@ -1,0 +1,15 @@
+"""Loads every capability's tables onto the shared MetaData (for Alembic and test databases)."""
+
+from sqlalchemy import MetaData
+
+from mercato.kernel.db import metadata
+
+
+def load_all_tables() -> MetaData:
+    import mercato.accounts.tables
+    import mercato.audit.tables
+    import mercato.catalog.tables
+    import mercato.inventory.tables
+    import mercato.stores.tables  # noqa: F401
+
+    return metadata

@@ -1,0 +1,5 @@
+"""The storefront pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,1 @@
+"""Merchants: brands, store applications, stores of both kinds, staff, tags, brand authorisations."""

@@ -1,0 +1,5 @@
+"""The stores pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

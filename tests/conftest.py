@@ -1,0 +1,114 @@
+"""Shared fixtures: every data-layer test runs on SQLite and, when MERCATO_TEST_POSTGRES_URL is set, PostgreSQL.
+
+Each test runs inside an outer transaction that is rolled back afterwards; the code under test commits
+savepoints through the ordinary unit of work.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from mercato.app import create_app
+from mercato.kernel.clock import FixedClock
+from mercato.kernel.db import make_engine
+from mercato.kernel.runtime import Runtime
+from mercato.kernel.uow import SavepointUnitOfWorkFactory
+from mercato.migrate import upgrade
+from mercato.settings import Settings
+from mercato.wiring import event_bus
+
+POSTGRES_URL = os.environ.get("MERCATO_TEST_POSTGRES_URL")
+START = datetime(2026, 11, 11, 10, 0, tzinfo=UTC)
+
+
+def _postgres_engine(schema: str) -> Engine:
+    assert POSTGRES_URL
+    base = make_engine(POSTGRES_URL, pool_size=2)
+    with base.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    base.dispose()
+    url = POSTGRES_URL + ("&" if "?" in POSTGRES_URL else "?") + f"options=-csearch_path%3D{schema}"
+    return make_engine(url, pool_size=20)
+
+
+def _drop_postgres_schema(schema: str) -> None:
+    assert POSTGRES_URL
+    base = make_engine(POSTGRES_URL, pool_size=1)
+    with base.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    base.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    path: Path = tmp_path_factory.mktemp("db") / "mercato.db"
+    engine = make_engine(f"sqlite:///{path}", pool_size=20)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL tests skipped: set MERCATO_TEST_POSTGRES_URL (for example "
+                    "postgresql://postgres@127.0.0.1:5432/test) to run them")
+    schema = f"mercato_test_{secrets.token_hex(4)}"
+    engine = _postgres_engine(schema)
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        _drop_postgres_schema(schema)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """A migrated engine of each kind (committed data persists across tests: use it for concurrency tests)."""
+    name = "sqlite_engine" if request.param == "sqlite" else "postgres_engine"
+    return request.getfixturevalue(name)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def client(rt: Runtime) -> Iterator[TestClient]:
+    """The whole app over httpx (Starlette's TestClient is an httpx client with an ASGI transport)."""
+    with TestClient(create_app(rt), base_url="http://testserver") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(var_dir=tmp_path, secret_key="test-secret-key-0123456789", login_max_failures=5)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def rt(engine: Engine, settings: Settings, clock: FixedClock) -> Iterator[Runtime]:
+    """A runtime whose units of work are savepoints in one transaction rolled back after the test."""
+    conn = engine.connect()
+    outer = conn.begin()
+    try:
+        yield Runtime(settings=settings, engine=engine, uow=SavepointUnitOfWorkFactory(conn), clock=clock,
+                      events=event_bus())
+    finally:
+        outer.rollback()
+        conn.close()
