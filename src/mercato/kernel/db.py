@@ -87,9 +87,9 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        pool_args = {"pool_size": pool_size, "max_overflow": pool_size} if path and path != ":memory:" else {}
         engine = sa.create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "isolation_level": None},
-            pool_size=pool_size, max_overflow=pool_size,
+            url, echo=echo, connect_args={"check_same_thread": False, "isolation_level": None}, **pool_args,
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)
