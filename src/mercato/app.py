@@ -28,13 +28,13 @@ from mercato.kernel.idgen import new_token
 from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWorkFactory
 from mercato.settings import Settings, load_settings
-from mercato.stores import api as stores_api
-from mercato.stores import web as stores_web
 from mercato.storefront import api as storefront_api
 from mercato.storefront import web as storefront_web
-from mercato.wiring import event_bus
+from mercato.stores import api as stores_api
+from mercato.stores import web as stores_web
 from mercato.web.i18n import LOCALES, current_locale, pick_locale
 from mercato.web.render import CSRF_COOKIE, page_error, read_csrf_cookie, sign_csrf
+from mercato.wiring import event_bus
 
 SESSION_COOKIE = "mercato_session"
 LANG_COOKIE = "mercato_lang"

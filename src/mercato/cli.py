@@ -17,7 +17,8 @@ app.add_typer(user_app, name="user")
 console = Console()
 
 DatabaseUrl = Annotated[
-    str | None, typer.Option("--database-url", envvar="MERCATO_DATABASE_URL", help="SQLAlchemy URL (default: SQLite under ./var/)")
+    str | None,
+    typer.Option("--database-url", envvar="MERCATO_DATABASE_URL", help="SQLAlchemy URL (default: SQLite under ./var/)"),
 ]
 
 

@@ -62,4 +62,4 @@ def test_fixed_clock_moves_only_when_told() -> None:
     clock.advance(timedelta(minutes=15))
     assert clock.now() == datetime(2026, 1, 1, 0, 15, tzinfo=UTC)
     with pytest.raises(ValueError):
-        FixedClock(datetime(2026, 1, 1))  # noqa: DTZ001 - naive on purpose
+        FixedClock(datetime(2026, 1, 1))

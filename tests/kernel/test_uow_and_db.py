@@ -6,10 +6,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from mercato.audit.tables import audit_log
 from mercato.kernel.db import UTCDateTime, make_engine
 from mercato.kernel.idgen import new_id
 from mercato.kernel.uow import UnitOfWorkFactory
-from mercato.audit.tables import audit_log
 
 
 def _count(engine: Engine, marker: str) -> int:
@@ -70,7 +70,7 @@ def test_timestamps_come_back_timezone_aware_in_utc(engine: Engine) -> None:
 
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError):
-        UTCDateTime().process_bind_param(datetime(2026, 1, 1), make_engine("sqlite://").dialect)  # noqa: DTZ001
+        UTCDateTime().process_bind_param(datetime(2026, 1, 1), make_engine("sqlite://").dialect)
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(sqlite_engine: Engine) -> None:

@@ -1,1 +1,1 @@
-"""Browsing the marketplace: home, verticals, listings, product and store pages, composed from the capabilities below."""
+"""Browsing the marketplace: home, categories, listings, product and store pages, composed from the layers below."""

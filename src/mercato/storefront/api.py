@@ -1,5 +1,257 @@
-"""The storefront HTTP API under /api/v1."""
+"""The storefront HTTP API under /api/v1: listings, facets, product detail, category and store listings.
 
-from fastapi import APIRouter
+Anonymous reads. Pydantic bounds refuse malformed parameters (422); the domain refuses the rest with a code
+(400 `cursor_invalid` / `price_range_invalid`, 404 `category_not_found` / `product_not_found` / `store_not_found`).
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, Field
+
+from mercato.catalog.browse import FacetCounts, ListingFilters, ProductCard
+from mercato.kernel.http import ERROR_RESPONSES, runtime
+from mercato.kernel.runtime import Runtime
+from mercato.storefront import service
+from mercato.storefront.views import ListingPage, ProductPage, ProductTile
+from mercato.stores.model import BrandView, StoreView
+
+router = APIRouter(tags=["storefront"], responses=ERROR_RESPONSES)
+
+ID_PATTERN = r"^[0-9A-Za-z]{1,32}$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+
+
+class StoreBrief(BaseModel):
+    id: str
+    slug: str
+    kind: str
+    name_en: str
+    name_zh: str
+
+
+class BrandBrief(BaseModel):
+    id: str
+    slug: str
+    name_en: str
+    name_zh: str
+
+
+class ProductCardRead(BaseModel):
+    id: str
+    title_en: str
+    title_zh: str
+    image_url: str | None
+    min_price_minor: int
+    max_price_minor: int
+    currency: str = "CNY"
+    in_stock: bool
+    sales_count: int
+    store: StoreBrief | None
+    brand: BrandBrief | None
+
+
+class ListingRead(BaseModel):
+    items: list[ProductCardRead]
+    next_cursor: str | None
+
+
+class CountRead(BaseModel):
+    value: str
+    count: int
+
+
+class PriceBandRead(BaseModel):
+    min_price: int
+    below_price: int | None
+    count: int
+
+
+class BrandCountRead(BaseModel):
+    brand: BrandBrief | None
+    brand_id: str
+    count: int
+
+
+class FacetsRead(BaseModel):
+    brands: list[BrandCountRead]
+    store_kinds: list[CountRead]
+    in_stock: int
+    price_bands: list[PriceBandRead]
+    scanned: int
+    exact: bool = Field(description="false when more products match than were counted: counts are lower bounds")
+
+
+class SkuRead(BaseModel):
+    id: str
+    options: dict[str, str]
+    price_minor: int
+    list_price_minor: int | None
+    available: int
+    stock_state: str
+
+
+class AxisRead(BaseModel):
+    name: str
+    values: list[str]
+
+
+class CategoryBrief(BaseModel):
+    id: str
+    slug: str
+    level: int
+    name_en: str
+    name_zh: str
+
+
+class ProductRead(BaseModel):
+    id: str
+    title_en: str
+    title_zh: str
+    description_en: str
+    description_zh: str
+    attributes: dict[str, object]
+    image_urls: list[str]
+    min_price_minor: int
+    max_price_minor: int
+    currency: str = "CNY"
+    in_stock: bool
+    sales_count: int
+    store: StoreBrief
+    brand: BrandBrief | None
+    categories: list[CategoryBrief]
+    option_axes: list[AxisRead]
+    skus: list[SkuRead]
+
+
+class CategoryListingRead(BaseModel):
+    category: CategoryBrief
+    path: list[CategoryBrief]
+    children: list[CategoryBrief]
+    products: ListingRead
+
+
+class StoreListingRead(BaseModel):
+    store: StoreBrief
+    tags: list[str]
+    products: ListingRead
+
+
+def listing_filters(
+    category: Annotated[str | None, Query(max_length=32, description="category id at any level")] = None,
+    store_kind: Annotated[str | None, Query(pattern="^(flagship|independent)$")] = None,
+    brand: Annotated[list[str] | None, Query(max_length=20, description="brand ids (repeat)")] = None,
+    min_price: Annotated[int | None, Query(ge=0, le=10**12, description="fen, inclusive")] = None,
+    max_price: Annotated[int | None, Query(ge=0, le=10**12, description="fen, inclusive")] = None,
+    in_stock: bool = False,
+    store: Annotated[str | None, Query(max_length=32, description="store id")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="words of the title, either language")] = None,
+    sort: Annotated[str, Query(pattern="^(newest|price_asc|price_desc|sales)$")] = "newest",
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 24,
+) -> ListingFilters:
+    """The listing's query parameters, bounded here and checked by catalog.browse."""
+    return ListingFilters(category_id=category, store_kind=store_kind, brand_ids=tuple(brand or ()),
+                          min_price=min_price, max_price=max_price, in_stock=in_stock, store_id=store, q=q,
+                          sort=sort, cursor=cursor, limit=limit)
+
+
+Filters = Annotated[ListingFilters, Depends(listing_filters)]
+Rt = Annotated[Runtime, Depends(runtime)]
+
+
+def _store(store: StoreView) -> StoreBrief:
+    return StoreBrief(id=store.id, slug=store.slug, kind=str(store.kind), name_en=store.name_en,
+                      name_zh=store.name_zh)
+
+
+def _brand(brand: BrandView | None) -> BrandBrief | None:
+    if brand is None:
+        return None
+    return BrandBrief(id=brand.id, slug=brand.slug, name_en=brand.name_en, name_zh=brand.name_zh)
+
+
+def _card(card: ProductCard, tile: ProductTile) -> ProductCardRead:
+    return ProductCardRead(
+        id=card.id, title_en=card.title_en, title_zh=card.title_zh, image_url=card.image_url,
+        min_price_minor=card.min_price_minor, max_price_minor=card.max_price_minor, in_stock=card.in_stock,
+        sales_count=card.sales_count, store=_store(tile.store) if tile.store else None, brand=_brand(tile.brand),
+    )
+
+
+def _listing(page: ListingPage) -> ListingRead:
+    return ListingRead(items=[_card(t.card, t) for t in page.tiles], next_cursor=page.next_cursor)
+
+
+def _category(c: object) -> CategoryBrief:
+    return CategoryBrief.model_validate(c, from_attributes=True)
+
+
+@router.get("/products", response_model=ListingRead)
+def list_products(rt: Rt, filters: Filters) -> ListingRead:
+    """Active products matching every filter, one keyset page at a time (pass `next_cursor` back as `cursor`)."""
+    return _listing(service.listing(rt, filters))
+
+
+def _facets(counts: FacetCounts, brands: dict[str, BrandView]) -> FacetsRead:
+    return FacetsRead(
+        brands=[BrandCountRead(brand=_brand(brands.get(b)), brand_id=b, count=n) for b, n in counts.brands],
+        store_kinds=[CountRead(value=k, count=n) for k, n in sorted(counts.store_kinds.items())],
+        in_stock=counts.in_stock,
+        price_bands=[PriceBandRead(min_price=lo, below_price=hi, count=n) for lo, hi, n in counts.price_bands],
+        scanned=counts.scanned, exact=counts.exact,
+    )
+
+
+@router.get("/products/facets", response_model=FacetsRead)
+def product_facets(rt: Rt, filters: Filters) -> FacetsRead:
+    """Counts per brand (top 20), store kind, stock and price band for the same filters as the listing.
+
+    The counts cover at most the first 5,000 matching products (newest first); `exact` is false beyond that and
+    every count is then a lower bound. This keeps a facet request's cost flat on a million products.
+    """
+    view = service.facets(rt, filters)
+    return _facets(view.counts, view.brands)
+
+
+def _product(page: ProductPage) -> ProductRead:
+    p = page.detail.product
+    return ProductRead(
+        id=p.id, title_en=p.title_en, title_zh=p.title_zh, description_en=p.description_en,
+        description_zh=p.description_zh, attributes=dict(p.attributes), image_urls=list(p.image_urls),
+        min_price_minor=p.min_price_minor, max_price_minor=p.max_price_minor, in_stock=p.in_stock,
+        sales_count=p.sales_count, store=_store(page.store), brand=_brand(page.brand),
+        categories=[_category(c) for c in page.detail.path],
+        option_axes=[AxisRead(name=a.name, values=list(a.values)) for a in page.axes],
+        skus=[SkuRead(id=s.id, options=dict(s.options), price_minor=s.price_minor,
+                      list_price_minor=s.list_price_minor, available=s.available, stock_state=str(s.stock_state))
+              for s in page.skus],
+    )
+
+
+@router.get("/products/{product_id}", response_model=ProductRead)
+def get_product(rt: Rt, product_id: Annotated[str, Path(pattern=ID_PATTERN)]) -> ProductRead:
+    """An active product with its active SKUs, their stock, the option axes, its store and brand."""
+    return _product(service.product_page(rt, product_id))
+
+
+@router.get("/verticals/{slug}", response_model=CategoryListingRead)
+def get_vertical(rt: Rt, slug: Annotated[str, Path(pattern=SLUG_PATTERN)], filters: Filters) -> CategoryListingRead:
+    """A category (any level) by slug, its path and sub-categories, and the first page of its products."""
+    page = service.vertical_page(rt, slug, filters)
+    return CategoryListingRead(category=_category(page.category), path=[_category(c) for c in page.path],
+                               children=[_category(c) for c in page.children], products=_listing(page.listing))
+
+
+@router.get("/stores/{slug}/products", response_model=StoreListingRead)
+def store_products(
+    rt: Rt, slug: Annotated[str, Path(pattern=SLUG_PATTERN)],
+    sort: Annotated[str, Query(pattern="^(newest|price_asc|price_desc|sales)$")] = "newest",
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 24,
+) -> StoreListingRead:
+    """An active store's products, newest first by default."""
+    page = service.store_page(rt, slug, cursor=cursor, sort=sort, limit=limit)
+    return StoreListingRead(store=_store(page.store), tags=list(page.store.tags), products=_listing(page.listing))

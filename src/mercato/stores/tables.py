@@ -30,7 +30,7 @@ store_applications = sa.Table(
     sa.Column("authorisation_until", sa.Date, nullable=True),
     sa.Column("owner_legal_name", sa.String(80), nullable=True),  # independent: the owner's identity
     sa.Column("owner_id_last4", sa.String(4), nullable=True),
-    sa.Column("owner_id_hash", sa.String(64), nullable=True),  # sha256 of the full id number, never the number
+    sa.Column("owner_id_hash", sa.String(64), nullable=True),  # sha256 of the full id number, never it
     sa.Column("contact_phone", sa.String(32), nullable=False),
     timestamp("submitted_at"),
     fk("decided_by", "users.id", nullable=True, index=False),
@@ -63,7 +63,7 @@ store_staff = sa.Table(
     sa.Column("store_id", sa.String(26), sa.ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("user_id", sa.String(26), sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("role", sa.String(16), nullable=False),  # owner | staff
-    sa.Column("permissions", sa.String(200), nullable=False, default=""),  # comma list: products,stock,profile
+    sa.Column("permissions", sa.String(200), nullable=False, default=""),  # comma list: products,stock,...
     timestamp("added_at"),
     sa.Index("ix_store_staff_user", "user_id"),
 )

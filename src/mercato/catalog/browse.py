@@ -1,0 +1,227 @@
+"""Read use cases for shoppers over the catalog: validated listings with keyset pages, facets, product detail.
+
+Only active products are ever returned; a delisted, pending or unknown product is `ProductNotFound`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mercato.catalog.browse_repo import (
+    FACET_SCAN_CAP,
+    BrowseRepo,
+    CategoryRef,
+    FacetCounts,
+    Keyset,
+    ListingQuery,
+    ProductCard,
+    ProductRow,
+    SkuRow,
+    Sort,
+    sort_key_of,
+)
+from mercato.kernel.errors import EntityNotFound, InputInvalid
+from mercato.kernel.ids import is_valid_id
+from mercato.kernel.pagination import CursorInvalid, Page, clamp_limit, decode_cursor, encode_cursor
+from mercato.kernel.runtime import Runtime
+from mercato.kernel.uow import UnitOfWork
+
+__all__ = [
+    "FACET_SCAN_CAP", "CategoryNotFound", "CategoryRef", "FacetCounts", "ListingFilters", "ListingQuery",
+    "PriceRangeInvalid", "ProductCard", "ProductDetail", "ProductNotFound", "ProductRow", "SkuRow", "Sort",
+]
+
+STORE_KINDS = ("flagship", "independent")
+MAX_BRANDS = 20
+MAX_QUERY_CHARS = 100
+MAX_PRICE_MINOR = 10**12
+
+
+class CategoryNotFound(EntityNotFound):
+    code = "category_not_found"
+    title = "No such category"
+
+
+class ProductNotFound(EntityNotFound):
+    code = "product_not_found"
+    title = "No such product"
+
+
+class PriceRangeInvalid(InputInvalid):
+    code = "price_range_invalid"
+    title = "The lowest price is above the highest price"
+
+
+@dataclass(frozen=True, slots=True)
+class ListingFilters:
+    """A listing request as a shopper sent it: nothing here is trusted until `resolve_filters` checks it."""
+
+    category_id: str | None = None
+    store_kind: str | None = None
+    brand_ids: tuple[str, ...] = ()
+    min_price: int | None = None
+    max_price: int | None = None
+    in_stock: bool = False
+    store_id: str | None = None
+    q: str | None = None
+    sort: str = Sort.NEWEST.value
+    cursor: str | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductDetail:
+    product: ProductRow
+    skus: list[SkuRow]
+    path: list[CategoryRef] = field(default_factory=list)  # vertical first
+
+
+def _id_or_invalid(value: str, name: str) -> str:
+    if not is_valid_id(value):
+        raise InputInvalid(f"{name} is not a valid id", field=name)
+    return value
+
+
+def _price(value: int | None, name: str) -> int | None:
+    if value is not None and not 0 <= value <= MAX_PRICE_MINOR:
+        raise InputInvalid(f"{name} must be between 0 and {MAX_PRICE_MINOR} fen", field=name)
+    return value
+
+
+def _sort(value: str) -> Sort:
+    try:
+        return Sort(value)
+    except ValueError:
+        raise InputInvalid(f"sort must be one of {', '.join(s.value for s in Sort)}", field="sort") from None
+
+
+def _store_kind(value: str | None) -> str | None:
+    if value is not None and value not in STORE_KINDS:
+        raise InputInvalid("store_kind must be flagship or independent", field="store_kind")
+    return value
+
+
+def _brands(values: tuple[str, ...]) -> tuple[str, ...]:
+    if len(values) > MAX_BRANDS:
+        raise InputInvalid(f"at most {MAX_BRANDS} brands", field="brand")
+    return tuple(dict.fromkeys(_id_or_invalid(v, "brand") for v in values))
+
+
+def _text(value: str | None) -> str | None:
+    text = (value or "").strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise InputInvalid(f"q is limited to {MAX_QUERY_CHARS} characters", field="q")
+    return text or None
+
+
+def encode_listing_cursor(sort: Sort, after: Keyset) -> str:
+    return encode_cursor([sort.value, after.key, after.id])
+
+
+def decode_listing_cursor(cursor: str, sort: Sort) -> Keyset:
+    """The keyset inside `cursor`; a cursor from another sort order, or a forged one, is `CursorInvalid`."""
+    name, key, last_id = decode_cursor(cursor, 3)
+    if name != sort.value or not isinstance(key, int) or key < 0 or not isinstance(last_id, str):
+        raise CursorInvalid()
+    if not is_valid_id(last_id):
+        raise CursorInvalid()
+    return Keyset(key, last_id)
+
+
+def _category(repo: BrowseRepo, category_id: str | None) -> CategoryRef | None:
+    if category_id is None:
+        return None
+    found = repo.category(category_id) if is_valid_id(category_id) else None
+    if found is None:
+        raise CategoryNotFound(category_id=category_id)
+    return found
+
+
+def resolve_filters(uow: UnitOfWork, filters: ListingFilters) -> ListingQuery:
+    """Check every field of `filters` and resolve the category; raises before any listing query runs."""
+    min_price, max_price = _price(filters.min_price, "min_price"), _price(filters.max_price, "max_price")
+    if min_price is not None and max_price is not None and min_price > max_price:
+        raise PriceRangeInvalid(min_price=min_price, max_price=max_price)
+    sort = _sort(filters.sort)
+    return ListingQuery(
+        category=_category(BrowseRepo(uow.conn), filters.category_id),
+        store_kind=_store_kind(filters.store_kind), brand_ids=_brands(filters.brand_ids),
+        min_price=min_price, max_price=max_price, in_stock=filters.in_stock,
+        store_id=None if filters.store_id is None else _id_or_invalid(filters.store_id, "store_id"),
+        q=_text(filters.q), sort=sort,
+        after=None if not filters.cursor else decode_listing_cursor(filters.cursor, sort),
+        limit=clamp_limit(filters.limit),
+    )
+
+
+def listing_in(uow: UnitOfWork, query: ListingQuery) -> Page[ProductCard]:
+    """One page of active products matching `query`, with the cursor of the next page if there is one."""
+    cards = BrowseRepo(uow.conn).list_cards(query)
+    if len(cards) <= query.limit:
+        return Page(cards, None)
+    page = cards[: query.limit]
+    return Page(page, encode_listing_cursor(query.sort, sort_key_of(page[-1], query.sort)))
+
+
+def listing(rt: Runtime, filters: ListingFilters) -> Page[ProductCard]:
+    with rt.uow(read_only=True) as uow:
+        return listing_in(uow, resolve_filters(uow, filters))
+
+
+def facets_in(uow: UnitOfWork, query: ListingQuery) -> FacetCounts:
+    """Counts per brand (top 20), store kind, stock and price band over at most FACET_SCAN_CAP matches."""
+    return BrowseRepo(uow.conn).facet_counts(query)
+
+
+def facets(rt: Runtime, filters: ListingFilters) -> FacetCounts:
+    with rt.uow(read_only=True) as uow:
+        return facets_in(uow, resolve_filters(uow, filters))
+
+
+def product_detail_in(uow: UnitOfWork, product_id: str) -> ProductDetail:
+    """An active product with its active SKUs and category path; anything else is ProductNotFound."""
+    repo = BrowseRepo(uow.conn)
+    product = repo.active_product(product_id) if is_valid_id(product_id) else None
+    if product is None:
+        raise ProductNotFound(product_id=product_id)
+    path_ids = [i for i in (product.vertical_id, product.category_l2_id, product.category_l3_id) if i]
+    return ProductDetail(product, repo.active_skus(product_id), repo.categories_by_ids(path_ids))
+
+
+def product_detail(rt: Runtime, product_id: str) -> ProductDetail:
+    with rt.uow(read_only=True) as uow:
+        return product_detail_in(uow, product_id)
+
+
+def category_by_slug_in(uow: UnitOfWork, slug: str) -> CategoryRef:
+    found = BrowseRepo(uow.conn).category_by_slug(slug) if 0 < len(slug) <= 64 else None
+    if found is None:
+        raise CategoryNotFound(slug=slug)
+    return found
+
+
+def subcategories_in(uow: UnitOfWork, category_id: str) -> list[CategoryRef]:
+    return BrowseRepo(uow.conn).children(category_id)
+
+
+def category_path_in(uow: UnitOfWork, category: CategoryRef) -> list[CategoryRef]:
+    """The category and its ancestors, vertical first."""
+    repo, path = BrowseRepo(uow.conn), [category]
+    while path[0].parent_id is not None:
+        parent = repo.category(path[0].parent_id)
+        if parent is None:
+            break
+        path.insert(0, parent)
+    return path
+
+
+def verticals_in(uow: UnitOfWork) -> list[CategoryRef]:
+    return [c for c in BrowseRepo(uow.conn).active_categories() if c.level == 1]
+
+
+def newest_per_category_in(uow: UnitOfWork, categories: list[CategoryRef],
+                           per: int) -> dict[str, list[ProductCard]]:
+    """The `per` newest active products of each category (all of one level), keyed by category id."""
+    if not categories:
+        return {}
+    return BrowseRepo(uow.conn).newest_cards_per_category([c.id for c in categories], categories[0].level, per)

@@ -1,0 +1,323 @@
+"""Shopper-side queries on the catalog tables: listings with keyset pages, bounded facets, product detail.
+
+Listings read only the denormalised `products` columns (store kind, category path, price, stock flag), so no
+join runs per row; the value types here are plain frozen dataclasses shared with `catalog.browse`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from mercato.catalog.tables import categories, products, skus
+
+ACTIVE = "active"
+# Facets count over at most this many matching products (newest first). Above it every count is a lower
+# bound and `FacetCounts.exact` is False: one facet request then costs the same on 10k or 1M matches.
+FACET_SCAN_CAP = 5000
+# Upper edges of the price bands, in fen (the last band is open-ended).
+PRICE_BAND_EDGES = (5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000)
+
+
+class Sort(enum.StrEnum):
+    NEWEST = "newest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+    SALES = "sales"
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRef:
+    id: str
+    parent_id: str | None
+    level: int
+    slug: str
+    name_en: str
+    name_zh: str
+
+
+@dataclass(frozen=True, slots=True)
+class Keyset:
+    """Where the previous page stopped: the sort key of its last product and that product's id."""
+
+    key: int
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListingQuery:
+    """A validated listing request (see `catalog.browse.listing_query` for the checks)."""
+
+    category: CategoryRef | None = None
+    store_kind: str | None = None
+    brand_ids: tuple[str, ...] = ()
+    min_price: int | None = None
+    max_price: int | None = None
+    in_stock: bool = False
+    store_id: str | None = None
+    q: str | None = None
+    sort: Sort = Sort.NEWEST
+    after: Keyset | None = None
+    limit: int = 24
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCard:
+    id: str
+    store_id: str
+    store_kind: str
+    brand_id: str | None
+    title_en: str
+    title_zh: str
+    image_url: str | None
+    min_price_minor: int
+    max_price_minor: int
+    in_stock: bool
+    sales_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class FacetCounts:
+    brands: list[tuple[str, int]]  # top brands by count, then id
+    store_kinds: dict[str, int]
+    in_stock: int
+    price_bands: list[tuple[int, int | None, int]]  # (from, below or None, count)
+    scanned: int
+    exact: bool  # False: more than FACET_SCAN_CAP products match and every count is a lower bound
+
+
+@dataclass(frozen=True, slots=True)
+class SkuRow:
+    id: str
+    code: str
+    options: dict[str, str]
+    price_minor: int
+    list_price_minor: int | None
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRow:
+    id: str
+    store_id: str
+    store_kind: str
+    brand_id: str | None
+    category_id: str
+    vertical_id: str
+    category_l2_id: str | None
+    category_l3_id: str | None
+    title_en: str
+    title_zh: str
+    description_en: str
+    description_zh: str
+    attributes: dict[str, Any]
+    image_urls: list[str]
+    min_price_minor: int
+    max_price_minor: int
+    in_stock: bool
+    sales_count: int
+
+
+_CARD_COLUMNS = (
+    products.c.id, products.c.store_id, products.c.store_kind, products.c.brand_id, products.c.title_en,
+    products.c.title_zh, products.c.image_urls, products.c.min_price_minor, products.c.max_price_minor,
+    products.c.in_stock, products.c.sales_count,
+)
+_SORT_KEY = {Sort.PRICE_ASC: products.c.min_price_minor, Sort.PRICE_DESC: products.c.min_price_minor,
+             Sort.SALES: products.c.sales_count}
+_CATEGORY_COLUMN = {1: products.c.vertical_id, 2: products.c.category_l2_id, 3: products.c.category_l3_id}
+# A literal, not a bound parameter, so both planners see the constant and can pick status-led indexes.
+_IS_ACTIVE = products.c.status == sa.literal_column(f"'{ACTIVE}'")
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filters(query: ListingQuery) -> list[sa.ColumnElement[bool]]:
+    """Every WHERE term of a listing except the keyset."""
+    terms: list[sa.ColumnElement[bool]] = [_IS_ACTIVE]
+    if query.category is not None:
+        terms.append(_CATEGORY_COLUMN[query.category.level] == query.category.id)
+    if query.store_kind is not None:
+        terms.append(products.c.store_kind == query.store_kind)
+    if query.brand_ids:
+        terms.append(products.c.brand_id.in_(query.brand_ids))
+    if query.min_price is not None:
+        terms.append(products.c.min_price_minor >= query.min_price)
+    if query.max_price is not None:
+        terms.append(products.c.min_price_minor <= query.max_price)
+    if query.in_stock:
+        terms.append(products.c.in_stock.is_(True))
+    if query.store_id is not None:
+        terms.append(products.c.store_id == query.store_id)
+    if query.q:
+        pattern = f"%{_escape_like(query.q)}%"
+        terms.append(sa.or_(products.c.title_en.ilike(pattern, escape="\\"),
+                            products.c.title_zh.like(pattern, escape="\\")))
+    return terms
+
+
+def _keyset_term(sort: Sort, after: Keyset) -> sa.ColumnElement[bool]:
+    if sort is Sort.NEWEST:
+        return products.c.id < after.id
+    pair = sa.tuple_(_SORT_KEY[sort], products.c.id)
+    if sort is Sort.PRICE_ASC:
+        return pair > sa.tuple_(sa.literal(after.key), sa.literal(after.id))
+    return pair < sa.tuple_(sa.literal(after.key), sa.literal(after.id))
+
+
+def _order_by(sort: Sort) -> list[sa.UnaryExpression[Any]]:
+    if sort is Sort.NEWEST:
+        return [products.c.id.desc()]
+    if sort is Sort.PRICE_ASC:
+        return [products.c.min_price_minor.asc(), products.c.id.asc()]
+    return [_SORT_KEY[sort].desc(), products.c.id.desc()]
+
+
+def sort_key_of(card: ProductCard, sort: Sort) -> Keyset:
+    """The keyset that resumes a listing after `card`."""
+    if sort is Sort.NEWEST:
+        return Keyset(0, card.id)
+    key = card.sales_count if sort is Sort.SALES else card.min_price_minor
+    return Keyset(key, card.id)
+
+
+def _card(row: Any) -> ProductCard:
+    images = row.image_urls or []
+    return ProductCard(
+        id=row.id, store_id=row.store_id, store_kind=row.store_kind, brand_id=row.brand_id,
+        title_en=row.title_en, title_zh=row.title_zh, image_url=images[0] if images else None,
+        min_price_minor=int(row.min_price_minor), max_price_minor=int(row.max_price_minor),
+        in_stock=bool(row.in_stock), sales_count=int(row.sales_count),
+    )
+
+
+def _band_case() -> sa.Case[Any]:
+    whens = [(products.c.min_price_minor < edge, i) for i, edge in enumerate(PRICE_BAND_EDGES)]
+    return sa.case(*whens, else_=len(PRICE_BAND_EDGES))
+
+
+def _bands(counts: dict[int, int]) -> list[tuple[int, int | None, int]]:
+    lows = (0, *PRICE_BAND_EDGES)
+    highs: tuple[int | None, ...] = (*PRICE_BAND_EDGES, None)
+    return [(lows[i], highs[i], counts.get(i, 0)) for i in range(len(lows))]
+
+
+class BrowseRepo:
+    """Read-only queries for shoppers; every product query is limited to active products."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def list_cards(self, query: ListingQuery) -> list[ProductCard]:
+        """Up to `limit + 1` cards (the extra one tells the caller a next page exists)."""
+        terms = _filters(query)
+        if query.after is not None:
+            terms.append(_keyset_term(query.sort, query.after))
+        stmt = (sa.select(*_CARD_COLUMNS).where(*terms).order_by(*_order_by(query.sort))
+                .limit(query.limit + 1))
+        return [_card(row) for row in self.conn.execute(stmt)]
+
+    def newest_cards_per_category(self, category_ids: Sequence[str], level: int,
+                                  per: int) -> dict[str, list[ProductCard]]:
+        """The `per` newest active products of each category, in one statement (one index range each)."""
+        column = _CATEGORY_COLUMN[level]
+        parts = [sa.select(column.label("group_id"), *_CARD_COLUMNS).where(_IS_ACTIVE, column == cid)
+                 .order_by(products.c.id.desc()).limit(per).subquery() for cid in category_ids]
+        grouped: dict[str, list[ProductCard]] = {cid: [] for cid in category_ids}
+        if not parts:
+            return grouped
+        for row in self.conn.execute(sa.union_all(*(sa.select(*part.c) for part in parts))):
+            grouped[row.group_id].append(_card(row))
+        return grouped
+
+    def facet_counts(self, query: ListingQuery) -> FacetCounts:
+        matching = (sa.select(products.c.brand_id, products.c.store_kind, products.c.in_stock,
+                              _band_case().label("band"))
+                    .where(*_filters(query)).order_by(products.c.id.desc()).limit(FACET_SCAN_CAP).cte("m"))
+        rows = self.conn.execute(self._facet_union(matching)).all()
+        return self._collect_facets(rows)
+
+    @staticmethod
+    def _facet_union(m: sa.CTE) -> sa.CompoundSelect[Any]:
+        def group(name: str, column: sa.ColumnElement[Any]) -> Any:
+            value = sa.cast(column, sa.String).label("value")
+            return sa.select(sa.literal(name).label("facet"), value, sa.func.count().label("n")).group_by(column)
+
+        return sa.union_all(
+            group("brand", m.c.brand_id).where(m.c.brand_id.is_not(None)),
+            group("kind", m.c.store_kind),
+            group("band", m.c.band),
+            sa.select(sa.literal("stock"), sa.literal("1"), sa.func.count()).where(m.c.in_stock.is_(True)),
+            sa.select(sa.literal("all"), sa.literal(""), sa.func.count()).select_from(m),
+        )
+
+    @staticmethod
+    def _collect_facets(rows: Sequence[Any]) -> FacetCounts:
+        by_facet: dict[str, list[tuple[str, int]]] = {}
+        for facet, value, n in rows:
+            by_facet.setdefault(facet, []).append((value, int(n)))
+        brands = sorted(by_facet.get("brand", []), key=lambda pair: (-pair[1], pair[0]))[:20]
+        scanned = by_facet["all"][0][1]
+        bands = {int(value): n for value, n in by_facet.get("band", [])}
+        return FacetCounts(
+            brands=brands, store_kinds=dict(by_facet.get("kind", [])),
+            in_stock=by_facet["stock"][0][1], price_bands=_bands(bands),
+            scanned=scanned, exact=scanned < FACET_SCAN_CAP,
+        )
+
+    def category(self, category_id: str) -> CategoryRef | None:
+        return self._one_category(categories.c.id == category_id)
+
+    def category_by_slug(self, slug: str) -> CategoryRef | None:
+        return self._one_category(categories.c.slug == slug)
+
+    def _one_category(self, term: sa.ColumnElement[bool]) -> CategoryRef | None:
+        row = self.conn.execute(self._category_select().where(term)).first()
+        return None if row is None else CategoryRef(*row)
+
+    def categories_by_ids(self, ids: Sequence[str]) -> list[CategoryRef]:
+        """Active categories among `ids`, ordered from the vertical down (a breadcrumb)."""
+        stmt = self._category_select().where(categories.c.id.in_(list(ids))).order_by(categories.c.level)
+        return [CategoryRef(*row) for row in self.conn.execute(stmt)]
+
+    def children(self, parent_id: str) -> list[CategoryRef]:
+        stmt = (self._category_select().where(categories.c.parent_id == parent_id)
+                .order_by(categories.c.position, categories.c.slug))
+        return [CategoryRef(*row) for row in self.conn.execute(stmt)]
+
+    def active_categories(self) -> list[CategoryRef]:
+        """Every active category, ordered by level, position and slug (small: a few hundred rows)."""
+        stmt = self._category_select().order_by(categories.c.level, categories.c.position, categories.c.slug)
+        return [CategoryRef(*row) for row in self.conn.execute(stmt)]
+
+    @staticmethod
+    def _category_select() -> sa.Select[Any]:
+        return sa.select(categories.c.id, categories.c.parent_id, categories.c.level, categories.c.slug,
+                         categories.c.name_en, categories.c.name_zh).where(categories.c.active.is_(True))
+
+    def active_product(self, product_id: str) -> ProductRow | None:
+        cols = [products.c[name] for name in ProductRow.__slots__]
+        row = self.conn.execute(sa.select(*cols).where(products.c.id == product_id, _IS_ACTIVE)).first()
+        if row is None:
+            return None
+        values = row._asdict()
+        for name in ("min_price_minor", "max_price_minor", "sales_count"):
+            values[name] = int(values[name])
+        values["in_stock"] = bool(values["in_stock"])
+        return ProductRow(**values)
+
+    def active_skus(self, product_id: str) -> list[SkuRow]:
+        stmt = (sa.select(skus.c.id, skus.c.code, skus.c.options, skus.c.price_minor, skus.c.list_price_minor,
+                          skus.c.position)
+                .where(skus.c.product_id == product_id, skus.c.status == sa.literal_column(f"'{ACTIVE}'"))
+                .order_by(skus.c.position, skus.c.id))
+        return [SkuRow(r.id, r.code, dict(r.options or {}), int(r.price_minor),
+                       None if r.list_price_minor is None else int(r.list_price_minor), int(r.position))
+                for r in self.conn.execute(stmt)]
