@@ -279,6 +279,71 @@ def capture_product_page(base: str, product_id: str, path: Path) -> None:
     path.write_bytes(response.content)
 
 
+# --- query plans ---------------------------------------------------------------------------------------------
+
+
+def plan_cases(conn: sa.Connection) -> list[tuple[str, dict[str, object]]]:
+    """The common filter combinations, on the biggest vertical / L2 / L3 and the biggest flagship brand."""
+    from mercato.catalog.browse_repo import CategoryRef
+
+    def biggest(column: str) -> str:
+        return str(conn.execute(sa.text(f"SELECT {column} FROM products WHERE status = 'active' AND {column} IS NOT "
+                                        f"NULL GROUP BY {column} ORDER BY count(*) DESC LIMIT 1")).scalar_one())
+
+    def ref(category_id: str) -> CategoryRef:
+        row = conn.execute(sa.text("SELECT id, parent_id, level, slug, name_en, name_zh FROM categories "
+                                   "WHERE id = :i"), {"i": category_id}).one()
+        return CategoryRef(*row)
+
+    vertical, l2, l3 = (ref(biggest(c)) for c in ("vertical_id", "category_l2_id", "category_l3_id"))
+    brand = biggest("brand_id")
+    price = {"min_price": 5_000, "max_price": 30_000}
+    return [
+        ("all, newest", {}),
+        ("all, sales", {"sort": "sales"}),
+        ("all, price asc", {"sort": "price_asc"}),
+        ("vertical, newest", {"category": vertical}),
+        ("vertical + price + kind + stock, newest", {"category": vertical, **price, "store_kind": "independent",
+                                                     "in_stock": True}),
+        ("vertical + price, price asc", {"category": vertical, **price, "sort": "price_asc"}),
+        ("vertical + kind + stock, price desc", {"category": vertical, "store_kind": "flagship", "in_stock": True,
+                                                 "sort": "price_desc"}),
+        ("vertical + stock, sales", {"category": vertical, "in_stock": True, "sort": "sales"}),
+        ("l2 + price + stock, newest", {"category": l2, **price, "in_stock": True}),
+        ("l2 + price, price asc", {"category": l2, **price, "sort": "price_asc"}),
+        ("l2 + kind, sales", {"category": l2, "store_kind": "independent", "sort": "sales"}),
+        ("l3 + price + kind + stock, price desc", {"category": l3, **price, "store_kind": "flagship",
+                                                   "in_stock": True, "sort": "price_desc"}),
+        ("l3, sales", {"category": l3, "sort": "sales"}),
+        ("brand, newest", {"brand_ids": (brand,)}),
+        ("brand + price, price asc", {"brand_ids": (brand,), **price, "sort": "price_asc"}),
+        ("vertical + brand + stock, newest", {"category": vertical, "brand_ids": (brand,), "in_stock": True}),
+        ("l2 + brand + price, sales", {"category": l2, "brand_ids": (brand,), **price, "sort": "sales"}),
+    ]
+
+
+def explain(name: str, url: str) -> None:
+    """Print the plan and the median time of each common listing query on `url`."""
+    from mercato.catalog.browse_repo import BrowseRepo, ListingQuery, Sort, listing_statement
+
+    engine = _engine(url)
+    with engine.connect() as conn:
+        print(f"\n== {name}: listing query plans ==")
+        for label, spec in plan_cases(conn):
+            spec = dict(spec)
+            query = ListingQuery(sort=Sort(spec.pop("sort", "newest")), **spec)  # type: ignore[arg-type]
+            sql = str(listing_statement(query).compile(engine, compile_kwargs={"literal_binds": True}))
+            prefix = "EXPLAIN QUERY PLAN " if name == "sqlite" else "EXPLAIN "
+            plan = [" | ".join(str(v) for v in row[-1:]) for row in conn.execute(sa.text(prefix + sql))]
+            timings = []
+            for _ in range(5):
+                started = time.perf_counter()
+                BrowseRepo(conn).list_cards(query)
+                timings.append((time.perf_counter() - started) * 1000)
+            print(f"{label:<42} {sorted(timings)[2]:8.2f} ms  " + " / ".join(p.strip() for p in plan))
+    engine.dispose()
+
+
 # --- the run ---------------------------------------------------------------------------------------------------
 
 
@@ -327,6 +392,12 @@ def summary(results: list[Result]) -> str:
     return f"browse: product_ratio={ratios[worst_ratio_db]:.2f} listing_p99_ms={p99s[worst_p99_db]:.1f}"
 
 
+def _urls(args: argparse.Namespace) -> list[tuple[str, str]]:
+    if args.database_url:
+        return [("sqlite" if args.database_url.startswith("sqlite") else "postgresql", args.database_url)]
+    return database_urls(args.database, args.size)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", default="large", choices=["small", "medium", "large"])
@@ -335,13 +406,19 @@ def main() -> None:
     parser.add_argument("--database", default="both", choices=["sqlite", "postgresql", "both"])
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers for both servers")
     parser.add_argument("--skip-seed", action="store_true", help="never seed; use whatever the database holds")
+    parser.add_argument("--explain", action="store_true", help="print the listing query plans and timings only")
+    parser.add_argument("--database-url", help="measure this database instead (with --database naming its kind)")
     args = parser.parse_args()
     VAR.mkdir(parents=True, exist_ok=True)
+    if args.explain:
+        for name, url in _urls(args):
+            explain(name, url)
+        return
     results: list[Result] = []
     work: Workload | None = None
     with tempfile.TemporaryDirectory() as tmp:
         body = Path(tmp) / "product.html"
-        for name, url in database_urls(args.database, args.size):
+        for name, url in _urls(args):
             results += bench_database(name, url, args, body)
             work = work or sample_workload(url, random.Random(20261126))
         if work is None:

@@ -66,8 +66,13 @@ def seed(
 ) -> None:
     """Generate a realistic bilingual demo marketplace (deterministic from --seed)."""
     from mercato.demo.load import seed_marketplace
+    from mercato.kernel.errors import DomainError
 
-    seed_marketplace(_settings(database_url), size=size, seed=seed_value, console=console)
+    try:
+        seed_marketplace(_settings(database_url), size=size, seed=seed_value, console=console)
+    except DomainError as refused:  # an unknown size, or a database that holds other data
+        console.print(f"[red]{refused.message}[/red]")
+        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -79,9 +84,14 @@ def demo(
 ) -> None:
     """Migrate, seed (once) and serve the demo marketplace, printing the demo logins."""
     from mercato.demo.load import prepare_demo
+    from mercato.kernel.errors import DomainError
 
     settings = _settings(database_url)
-    prepare_demo(settings, size=size, console=console)
+    try:
+        prepare_demo(settings, size=size, console=console)
+    except DomainError as refused:
+        console.print(f"[red]{refused.message}[/red]")
+        raise typer.Exit(1) from None
     console.print(f"[bold]Mercato is at http://{host}:{port}[/bold]  (Ctrl-C to stop)")
     serve(database_url=settings.resolved_database_url(), host=host, port=port, workers=1)
 

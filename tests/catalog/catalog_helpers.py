@@ -4,6 +4,7 @@ catalog and inventory row so a refusal can be shown to have changed nothing."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -118,3 +119,15 @@ def snapshot(rt: Runtime) -> dict[str, Any]:
 def audit_actions(rt: Runtime, target_type: str, target_id: str) -> list[str]:
     with rt.uow(read_only=True) as uow:
         return sorted(e.action for e in audit.entries_for_target_in(uow, target_type, target_id))
+
+
+def log_in(client: Any, rt: Runtime, principal: Principal) -> None:
+    """Make `client` a logged-in browser of `principal` (a real page session)."""
+    result = accounts.login(rt, principal.email, PASSWORD)
+    client.cookies.set("mercato_session", result.session_secret)
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "the page has no CSRF field"
+    return match.group(1)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -50,19 +49,15 @@ def _as_dict(filters: ListingFilters) -> dict[str, Any]:
     return {name: getattr(filters, name) for name in ListingFilters.__slots__}
 
 
-@pytest.fixture
-def rows(rt: Runtime) -> CatalogRows:
-    return CatalogRows(rt)
-
-
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=product_rows, sort=st.sampled_from(["newest", "price_asc", "price_desc", "sales"]),
        limit=st.integers(1, 7), in_stock=st.booleans(), kind=st.sampled_from([None, "flagship"]))
-def test_pages_list_every_match_once_in_sort_order(rt: Runtime, rows: CatalogRows, spec: list[tuple[Any, ...]],
-                                                   sort: str, limit: int, in_stock: bool, kind: str | None) -> None:
+def test_pages_list_every_match_once_in_sort_order(rt: Runtime, spec: list[tuple[Any, ...]], sort: str, limit: int,
+                                                   in_stock: bool, kind: str | None) -> None:
     assert isinstance(rt.uow, SavepointUnitOfWorkFactory)
     example = rt.uow.conn.begin_nested()  # undone after each example, so examples never see each other's rows
     try:
+        rows = CatalogRows(rt)
         category = rows.category(f"c-{rows.new_id().lower()}")
         store = rows.store()
         for price, sales, stocked, status, store_kind in spec:

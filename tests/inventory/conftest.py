@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from catalog.catalog_helpers import build_tree, open_store, person, tee_draft
 
+from catalog.catalog_helpers import build_tree, open_store, person, tee_draft
 from mercato.catalog import service as catalog
 from mercato.catalog.model import ProductView
 from mercato.kernel.principal import Principal

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from catalog.catalog_helpers import build_tree, open_store, person, tee_draft
 from sqlalchemy.engine import Engine
 
+from catalog.catalog_helpers import build_tree, open_store, person, tee_draft
 from mercato.catalog import service as catalog
 from mercato.catalog.model import SkuDraft
 from mercato.catalog.tables import products

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from catalog.catalog_helpers import add_staff, open_store, person, snapshot
 
+from catalog.catalog_helpers import add_staff, open_store, person, snapshot
 from mercato.catalog.model import ProductView
 from mercato.catalog.tables import products
 from mercato.inventory import service as inventory

@@ -178,6 +178,8 @@ def test_the_owner_adds_and_removes_staff_through_the_forms(client: TestClient, 
     assert 'data-error-code="user_unknown"' in unknown.text
     page = client.get(url)
     assert page.text.count('data-testid="staff-row"') == 2
+    assert page.text.count('name="permissions" value="stock" checked') == 1
+    assert page.text.count('name="permissions" value="products" >') == 1
     client.post(f"{url}/{clerk.user_id}/remove", data={"csrf_token": csrf})
     assert [m.user_id for m in stores.list_staff(rt, applicant, store.id)] == [applicant.user_id]
 

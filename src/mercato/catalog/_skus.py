@@ -12,6 +12,7 @@ from mercato.catalog.model import (
     ListingRejected,
     SkuChange,
     SkuDraft,
+    SkuNotFound,
     SkuStatus,
     SkuView,
     apply_sku_change,
@@ -24,6 +25,7 @@ from mercato.catalog.model import (
 from mercato.catalog.repo_products import ProductRepo
 from mercato.inventory import service as inventory
 from mercato.inventory.model import StockLevel
+from mercato.kernel.errors import EntityNotFound
 from mercato.kernel.idgen import new_id
 from mercato.kernel.pagination import Page
 from mercato.kernel.principal import Principal
@@ -98,6 +100,23 @@ def activate_sku(rt: Runtime, principal: Principal, sku_id: str) -> SkuView:
 def set_sku_stock(rt: Runtime, principal: Principal, sku_id: str, quantity: int) -> StockLevel:
     """The merchant pages' shortcut; inventory checks the `stock` permission and keeps in_stock through its event."""
     return inventory.set_stock(rt, principal, sku_id, quantity)
+
+
+def stock_row(rt: Runtime, principal: Principal, sku_id: str) -> StockRow:
+    """One line of the stock table (for an htmx refresh); another store's SKU is not found."""
+    with rt.uow(read_only=True) as uow:
+        repo = ProductRepo(uow.conn)
+        sku = repo.sku(sku_id)
+        if sku is None:
+            raise SkuNotFound(field="sku_id")
+        try:
+            staff_store_in(uow, principal, sku.store_id, Permission.STOCK)
+        except EntityNotFound as exc:
+            raise SkuNotFound(field="sku_id") from exc
+        product = repo.get(sku.product_id)
+        level = inventory.availability_in(uow, [sku_id])[sku_id]
+    assert product is not None
+    return StockRow(level, sku, product.title_en, product.title_zh)
 
 
 def store_stock_rows(rt: Runtime, principal: Principal, store_id: str, cursor: str | None = None,

@@ -209,6 +209,14 @@ def _bands(counts: dict[int, int]) -> list[tuple[int, int | None, int]]:
     return [(lows[i], highs[i], counts.get(i, 0)) for i in range(len(lows))]
 
 
+def listing_statement(query: ListingQuery) -> sa.Select[Any]:
+    """The listing's SELECT (public so bench/browse.py can EXPLAIN exactly what runs)."""
+    terms = _filters(query)
+    if query.after is not None:
+        terms.append(_keyset_term(query.sort, query.after))
+    return sa.select(*_CARD_COLUMNS).where(*terms).order_by(*_order_by(query.sort)).limit(query.limit + 1)
+
+
 class BrowseRepo:
     """Read-only queries for shoppers; every product query is limited to active products."""
 
@@ -217,12 +225,7 @@ class BrowseRepo:
 
     def list_cards(self, query: ListingQuery) -> list[ProductCard]:
         """Up to `limit + 1` cards (the extra one tells the caller a next page exists)."""
-        terms = _filters(query)
-        if query.after is not None:
-            terms.append(_keyset_term(query.sort, query.after))
-        stmt = (sa.select(*_CARD_COLUMNS).where(*terms).order_by(*_order_by(query.sort))
-                .limit(query.limit + 1))
-        return [_card(row) for row in self.conn.execute(stmt)]
+        return [_card(row) for row in self.conn.execute(listing_statement(query))]
 
     def newest_cards_per_category(self, category_ids: Sequence[str], level: int,
                                   per: int) -> dict[str, list[ProductCard]]:

@@ -79,7 +79,7 @@ class SkuUpdate(Body):
 
     price_minor: Minor | None = None
     list_price_minor: Minor | None = None
-    status: SkuStatus | None = None
+    status: Annotated[SkuStatus, Field(strict=False)] | None = None  # enums arrive as JSON strings
 
 
 class SkuRead(BaseModel):

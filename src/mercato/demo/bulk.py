@@ -86,8 +86,7 @@ class PostgresCopyWriter(_Shaping):
         if not rows:
             return 0
         name = self.conn.dialect.identifier_preparer.format_table(table)
-        raw = self.conn.connection.dbapi_connection
-        assert raw is not None
+        raw: Any = self.conn.connection.dbapi_connection  # psycopg 3's own connection, which has COPY
         with raw.cursor() as cursor, cursor.copy(f"COPY {name} ({self.column_list(table)}) FROM STDIN") as copy:
             for values in self.shaped(table, rows):
                 copy.write_row(values)

@@ -174,13 +174,11 @@ def _options(rng: random.Random, axes: tuple[Axis, ...]) -> list[tuple[dict[str,
 
 
 def nice_price(fen: int) -> int:
-    """Round to a shop-window price: ¥x9.90 under ¥100, ¥xx9 under ¥1,000, ¥x,x99 above."""
-    yuan = max(fen, 100) / 100
-    if yuan < 100:
-        return max(990, int(yuan / 10) * 1000 + 990)
-    if yuan < 1000:
-        return (int(yuan / 10) * 10 + 9) * 100
-    return (int(yuan / 100) * 100 + 99) * 100
+    """Round up to a shop-window price: ¥x9.90 under ¥100, ¥xx9 under ¥1,000, ¥x,x99 above."""
+    for limit, step, ending in ((10_000, 1_000, 990), (100_000, 1_000, 900)):
+        if fen < limit:
+            return max(ending, (fen - ending + step - 1) // step * step + ending)
+    return (fen - 9_900 + 9_999) // 10_000 * 10_000 + 9_900
 
 
 def _skus(rng: random.Random, leaf: Leaf, product_id: str, store: StorePlan, index: int,

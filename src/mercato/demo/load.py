@@ -7,15 +7,25 @@ A finished load leaves an audit entry `demo.seed`; seeding again is then a no-op
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, \
-    TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table as RichTable
 from rich.text import Text
 from sqlalchemy.engine import Connection, Engine
@@ -26,7 +36,7 @@ from mercato.audit.tables import audit_log
 from mercato.catalog.tables import products
 from mercato.demo.bulk import writer_for
 from mercato.demo.generate import OPERATOR_EMAIL, Marketplace, generate, resolve_size
-from mercato.demo.generate_goods import GoodsBatch
+from mercato.demo.generate_goods import GoodsBatch, GoodsPlan
 from mercato.demo.generate_parties import DEMO_LOGINS
 from mercato.demo.records import DemoLogin, PlainPassword, Row
 from mercato.kernel.clock import SystemClock
@@ -176,7 +186,7 @@ def _load_goods(conn: Connection, market: Marketplace, report: SeedReport, conso
         task = progress.add_task("Loading products", total=market.size.products, rows=report.total_rows)
         transaction = _begin(conn)
         done_in_transaction = 0
-        for batch in market.batches():
+        for batch in goods_batches(market):
             _write_batch(writer, metadata, batch, report)
             done_in_transaction += len(batch.products)
             if done_in_transaction >= PRODUCTS_PER_TRANSACTION:
@@ -184,6 +194,36 @@ def _load_goods(conn: Connection, market: Marketplace, report: SeedReport, conso
                 transaction, done_in_transaction = _begin(conn), 0
             progress.update(task, advance=len(batch.products), rows=report.total_rows)
         transaction.commit()
+
+
+_worker_plan: GoodsPlan | None = None
+
+
+def _init_worker(plan: GoodsPlan) -> None:
+    global _worker_plan
+    _worker_plan = plan
+
+
+def _worker_batch(chunk: int) -> GoodsBatch:
+    assert _worker_plan is not None
+    return _worker_plan.batch(chunk)
+
+
+def goods_batches(market: Marketplace, ahead: int = 3) -> Iterator[GoodsBatch]:
+    """The goods in order, generated a few chunks ahead in a second process while this one writes, so a
+    large load keeps two cores busy. Small loads skip the process (forking costs more than it saves)."""
+    chunks = market.goods.chunks()
+    if chunks <= 4:
+        yield from market.batches()
+        return
+    with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(market.goods,)) as pool:
+        pending: deque[Future[GoodsBatch]] = deque()
+        for chunk in range(chunks):
+            pending.append(pool.submit(_worker_batch, chunk))
+            if len(pending) > ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _write_batch(writer: Any, metadata: sa.MetaData, batch: GoodsBatch, report: SeedReport) -> None:

@@ -93,7 +93,7 @@ def _decode(cursor: str) -> str:
 
 
 def _load_pending(uow: UnitOfWork, app_id: str, target: ApplicationStatus) -> ApplicationView:
-    view = ApplicationRepo(uow.conn).get(app_id)
+    view = ApplicationRepo(uow.conn).get(app_id, lock=True)
     if view is None:
         raise EntityNotFound("Application not found", entity="application")
     decide_application(view.status, target)

@@ -153,7 +153,9 @@ def _change_status(rt: Runtime, operator: Principal, store_id: str, target: Stor
                    reason: str | None) -> StoreView:
     now = rt.clock.now()
     with rt.uow() as uow:
-        store = get_store_in(uow, store_id)
+        store = StoreRepo(uow.conn).get(store_id, lock=True)
+        if store is None:
+            raise store_not_found()
         change_store_status(store.status, target)
         suspended_at = now if target is StoreStatus.SUSPENDED else None
         if not StoreRepo(uow.conn).set_status(store_id, store.status, target, suspended_at, reason):

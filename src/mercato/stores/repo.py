@@ -137,9 +137,11 @@ class ApplicationRepo:
             owner_id_last4=valid.owner_id_last4, owner_id_hash=valid.owner_id_hash,
             contact_phone=valid.contact_phone, submitted_at=now))
 
-    def get(self, app_id: str) -> ApplicationView | None:
-        row = self.conn.execute(sa.select(*_APPLICATION_COLUMNS).where(
-            store_applications.c.id == app_id)).mappings().first()
+    def get(self, app_id: str, *, lock: bool = False) -> ApplicationView | None:
+        """`lock` holds the row until commit (PostgreSQL; SQLite's write transaction already serialises), so
+        two operators deciding at once queue up and the second sees the first's decision."""
+        stmt = sa.select(*_APPLICATION_COLUMNS).where(store_applications.c.id == app_id)
+        row = self.conn.execute(stmt.with_for_update() if lock else stmt).mappings().first()
         return _application(row) if row else None
 
     def has_pending(self, applicant_id: str) -> bool:
@@ -192,14 +194,15 @@ class StoreRepo:
     def slug_exists(self, slug: str) -> bool:
         return self.conn.execute(sa.select(stores.c.id).where(stores.c.slug == slug)).first() is not None
 
-    def get(self, store_id: str) -> StoreView | None:
-        return self._one(stores.c.id == store_id)
+    def get(self, store_id: str, *, lock: bool = False) -> StoreView | None:
+        return self._one(stores.c.id == store_id, lock=lock)
 
     def get_by_slug(self, slug: str) -> StoreView | None:
         return self._one(stores.c.slug == slug)
 
-    def _one(self, condition: sa.ColumnElement[bool]) -> StoreView | None:
-        row = self.conn.execute(sa.select(stores).where(condition)).mappings().first()
+    def _one(self, condition: sa.ColumnElement[bool], *, lock: bool = False) -> StoreView | None:
+        stmt = sa.select(stores).where(condition)
+        row = self.conn.execute(stmt.with_for_update() if lock else stmt).mappings().first()
         if row is None:
             return None
         return _store(row, self.tags_of([row["id"]]).get(row["id"], ()))
