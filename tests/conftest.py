@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from mercato.accounts.passwords import use_fast_hashing_for_tests
 from mercato.app import create_app
 from mercato.kernel.clock import FixedClock
 from mercato.kernel.db import make_engine
@@ -27,6 +28,10 @@ from mercato.settings import Settings
 from mercato.wiring import event_bus
 
 POSTGRES_URL = os.environ.get("MERCATO_TEST_POSTGRES_URL")
+
+# argon2 is slow by design; tests create many people, so they hash with cheap parameters (the production
+# parameters are tested in tests/accounts).
+use_fast_hashing_for_tests()
 START = datetime(2026, 11, 11, 10, 0, tzinfo=UTC)
 
 

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from mercato.catalog.edits import ProductEdit, apply_edit
 from mercato.catalog.model import (
     MAX_PRICE_MINOR,
     TRANSITIONS,
     BrandFacts,
     ProductDraft,
-    ProductEdit,
     ProductStatus,
     ProductStatusConflict,
     SkuDraft,
@@ -21,7 +21,6 @@ from mercato.catalog.model import (
     SkuStatus,
     SkuView,
     StoreFacts,
-    apply_edit,
     check_can_deactivate,
     check_listing,
     initial_status,

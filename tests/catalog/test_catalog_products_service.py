@@ -19,7 +19,8 @@ from catalog_helpers import (
 )
 
 from mercato.catalog import service as catalog
-from mercato.catalog.model import ListingRejected, ProductEdit, ProductStatus, SkuChange, SkuDraft, SkuStatus
+from mercato.catalog.edits import ProductEdit, SkuChange
+from mercato.catalog.model import ListingRejected, ProductStatus, SkuDraft, SkuStatus
 from mercato.inventory import service as inventory
 from mercato.kernel.errors import AccessDenied, DomainError, EntityNotFound, StateConflict
 from mercato.kernel.principal import Principal

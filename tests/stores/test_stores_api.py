@@ -61,16 +61,17 @@ def refused(client: TestClient, rt: Runtime, method: str, url: str, status: int,
 
 
 def test_the_public_sees_active_stores_by_id_or_slug(client: TestClient, rt: Runtime, operator: Principal,
-                                                     store: StoreView) -> None:
-    listed = client.get("/api/v1/stores")
+                                                     applicant: Principal, store: StoreView) -> None:
+    stores.set_store_tags(rt, applicant, store.id, ["zz-public"])
+    listed = client.get("/api/v1/stores?tag=zz-public")
     assert listed.status_code == 200
     assert [s["id"] for s in listed.json()["items"]] == [store.id]
     assert listed.json()["next_cursor"] is None
     by_slug = client.get("/api/v1/stores/tea-house").json()
     assert by_slug == client.get(f"/api/v1/stores/{store.id}").json()
-    assert (by_slug["kind"], by_slug["status"], by_slug["tags"]) == ("independent", "active", [])
+    assert (by_slug["kind"], by_slug["status"], by_slug["tags"]) == ("independent", "active", ["zz-public"])
     stores.suspend_store(rt, operator, store.id, "fraud")
-    assert client.get("/api/v1/stores").json()["items"] == []
+    assert client.get("/api/v1/stores?tag=zz-public").json()["items"] == []
     refused(client, rt, "GET", f"/api/v1/stores/{store.id}", 404, "not_found")
 
 
@@ -85,7 +86,8 @@ def test_the_store_list_refuses_malformed_filters(client: TestClient, rt: Runtim
 def test_brands_are_public(client: TestClient, brand: BrandView) -> None:
     response = client.get("/api/v1/brands", params={"q": "acm"})
     assert response.status_code == 200
-    assert [(b["id"], b["slug"], b["protected"]) for b in response.json()] == [(brand.id, "acme", True)]
+    found = [(b["slug"], b["protected"]) for b in response.json() if b["id"] == brand.id]
+    assert found == [("acme", True)]
 
 
 # --- applying -------------------------------------------------------------------------------------------------
@@ -205,8 +207,8 @@ def test_an_operator_suspends_and_reinstates(client: TestClient, rt: Runtime, op
     suspended = client.post(f"{url}/suspend", headers=ops_h, json={"reason": "counterfeits"})
     assert (suspended.status_code, suspended.json()["status"]) == (200, "suspended")
     assert suspended.json()["suspension_reason"] == "counterfeits"
-    listed = client.get("/api/v1/ops/stores?status=suspended", headers=ops_h).json()
-    assert [s["id"] for s in listed["items"]] == [store.id]
+    listed = client.get("/api/v1/ops/stores?status=suspended&limit=100", headers=ops_h).json()
+    assert store.id in [s["id"] for s in listed["items"]]
     refused(client, rt, "POST", f"{url}/suspend", 409, "store_status_conflict", headers=ops_h,
             json={"reason": "again"})
     assert client.post(f"{url}/reinstate", headers=ops_h).json()["status"] == "active"
@@ -251,7 +253,7 @@ def test_the_owner_edits_the_profile_and_tags(client: TestClient, owner_h: Heade
         "Tea House", "老茶馆", "https://x.cn/l.png")
     tagged = client.put(f"{url}/tags", headers=owner_h, json={"tags": ["Tea", "tea", "Fujian"]})
     assert (tagged.status_code, tagged.json()["tags"]) == (200, ["fujian", "tea"])
-    assert client.get("/api/v1/stores?tag=fujian").json()["items"][0]["id"] == store.id
+    assert store.id in [s["id"] for s in client.get("/api/v1/stores?tag=fujian").json()["items"]]
 
 
 def test_profile_and_tag_refusals(client: TestClient, rt: Runtime, owner_h: Headers, stranger_h: Headers,
@@ -263,6 +265,7 @@ def test_profile_and_tag_refusals(client: TestClient, rt: Runtime, owner_h: Head
     refused(client, rt, "PUT", f"{url}/tags", 400, "tags_too_many", headers=owner_h,
             json={"tags": [f"t{i}" for i in range(11)]})
     refused(client, rt, "PUT", f"{url}/tags", 422, "request_malformed", headers=owner_h, json={"tags": "tea"})
+    refused(client, rt, "PUT", f"{url}/tags", 422, "request_malformed", headers=owner_h, json={"tags": ["x" * 65]})
     refused(client, rt, "PATCH", url, 404, "not_found", headers=stranger_h, json={"name_en": "Mine now"})
     refused(client, rt, "PUT", f"{url}/tags", 404, "not_found", headers=stranger_h, json={"tags": []})
     refused(client, rt, "PATCH", f"/api/v1/merchant/stores/{'0' * 26}", 404, "not_found", headers=owner_h,

@@ -127,7 +127,7 @@ def test_an_operator_creates_and_protects_brands(client: TestClient, rt: Runtime
     created = client.post("/ops/brands", data={"csrf_token": csrf, "slug": "north-peak", "name_en": "North Peak",
                                                "name_zh": "北峰"}, follow_redirects=False)
     assert created.status_code == 303
-    [brand] = stores.list_brands(rt)
+    [brand] = [b for b in stores.list_brands(rt, "north-peak") if b.slug == "north-peak"]
     assert brand.protected is False
     client.post(f"/ops/brands/{brand.id}", data={"csrf_token": csrf, "name_en": "North Peak", "name_zh": "北峰",
                                                  "protected": "on"})

@@ -10,17 +10,14 @@ from typing import Any
 
 from mercato.catalog._access import PRODUCTS, product_for_staff, staff_store_in
 from mercato.catalog._listing import content_columns, refuse_broken_listing
+from mercato.catalog.edits import ProductEdit, StockedSku, apply_edit, draft_of
 from mercato.catalog.model import (
     ProductDraft,
-    ProductEdit,
     ProductNotFound,
     ProductStatus,
     ProductView,
     SkuStatus,
     SkuView,
-    StockedSku,
-    apply_edit,
-    draft_of,
     initial_status,
     price_range,
     status_after_delist,

@@ -8,19 +8,17 @@ from mercato.catalog._access import product_for_staff, sku_for_staff, staff_stor
 from mercato.catalog._listing import taken_code_violations
 from mercato.catalog._products import refresh_product_facts_in
 from mercato.catalog._rules import prohibited_word_texts_in
+from mercato.catalog.edits import SkuChange, apply_sku_change, sku_draft_of
 from mercato.catalog.model import (
     ListingRejected,
-    SkuChange,
     SkuDraft,
     SkuNotFound,
     SkuStatus,
     SkuView,
-    apply_sku_change,
     check_can_deactivate,
     check_prices,
     check_sku_words,
     check_skus,
-    sku_draft_of,
 )
 from mercato.catalog.repo_products import ProductRepo
 from mercato.inventory import service as inventory

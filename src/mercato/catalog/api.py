@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from mercato.catalog import service
-from mercato.catalog.model import ProductStatus, SkuChange
+from mercato.catalog.edits import SkuChange
+from mercato.catalog.model import ProductStatus
 from mercato.catalog.schemas import (
     AttributesPut,
     CategoryCreate,

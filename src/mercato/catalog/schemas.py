@@ -8,7 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mercato.catalog.model import ProductDraft, ProductEdit, ProductStatus, ProductView, SkuDraft, SkuStatus, SkuView
+from mercato.catalog.edits import ProductEdit
+from mercato.catalog.model import ProductDraft, ProductStatus, ProductView, SkuDraft, SkuStatus, SkuView
 from mercato.catalog.taxonomy import AttributeDef, CategoryTree, CategoryView, CommissionRateView
 from mercato.catalog.words import ProhibitedWord
 

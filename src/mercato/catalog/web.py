@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from mercato.accounts.guards import PageRoute, page_principal
 from mercato.catalog import service
 from mercato.catalog._web_ops import router as ops_router
+from mercato.catalog.edits import ProductEdit, SkuChange
 from mercato.catalog.forms import lines, parse_count, parse_price, parse_sku_line, parse_sku_lines
-from mercato.catalog.model import ListingRejected, ProductDraft, ProductEdit, ProductStatus, SkuChange, SkuStatus
+from mercato.catalog.model import ListingRejected, ProductDraft, ProductStatus, SkuStatus
 from mercato.kernel.errors import DomainError
 from mercato.kernel.http import runtime
 from mercato.kernel.principal import Principal

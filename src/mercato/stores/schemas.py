@@ -4,7 +4,7 @@ live in stores.model and answer with their own codes, the same on pages and in t
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -49,7 +49,8 @@ class StoreProfileUpdate(_In):
 
 
 class TagsPut(_In):
-    tags: list[str] = Field(max_length=50, description="at most 10 distinct tags of 1-16 characters")
+    tags: list[Annotated[str, Field(max_length=64)]] = Field(
+        max_length=50, description="at most 10 distinct tags of 1-16 characters")
 
 
 class StaffCreate(_In):
