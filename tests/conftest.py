@@ -78,8 +78,28 @@ def postgres_engine() -> Iterator[Engine]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
+def private_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty database of each kind, private to the test: for tests that commit for real
+    (concurrency), so they leave no rows behind for other tests."""
+    if request.param == "postgresql" and not POSTGRES_URL:
+        pytest.skip("PostgreSQL tests skipped: set MERCATO_TEST_POSTGRES_URL to run them")
+    schema = f"mercato_private_{secrets.token_hex(4)}"
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'private.db'}", pool_size=25)
+    else:
+        engine = _postgres_engine(schema)
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        if request.param == "postgresql":
+            _drop_postgres_schema(schema)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request: pytest.FixtureRequest) -> Engine:
-    """A migrated engine of each kind (committed data persists across tests: use it for concurrency tests)."""
+    """The session's migrated engine of each kind; data committed here is seen by later tests (prefer `rt`)."""
     name = "sqlite_engine" if request.param == "sqlite" else "postgres_engine"
     return request.getfixturevalue(name)  # type: ignore[no-any-return]
 

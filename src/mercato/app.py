@@ -32,6 +32,7 @@ from mercato.storefront import api as storefront_api
 from mercato.storefront import web as storefront_web
 from mercato.stores import api as stores_api
 from mercato.stores import web as stores_web
+from mercato.web.guards import local_redirect_target
 from mercato.web.i18n import LOCALES, current_locale, pick_locale
 from mercato.web.render import CSRF_COOKIE, page_error, read_csrf_cookie, sign_csrf
 from mercato.wiring import event_bus
@@ -143,8 +144,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
 
     @app.get("/lang/{code}", include_in_schema=False)
     def switch_language(code: str, next: str = "/") -> RedirectResponse:
-        target = next if next.startswith("/") and not next.startswith("//") else "/"
-        response = RedirectResponse(target, status_code=303)
+        response = RedirectResponse(local_redirect_target(next), status_code=303)
         if code in LOCALES:
             response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax", httponly=True)
         return response

@@ -22,7 +22,6 @@ from mercato.accounts.model import (
     check_password,
     clean_display_name,
     clean_token_name,
-    local_redirect_target,
     normalize_email,
     secret_digest,
     throttle_after_failure,
@@ -30,6 +29,7 @@ from mercato.accounts.model import (
     token_expiry,
     token_prefix,
 )
+from mercato.web.guards import local_redirect_target
 
 NOW = datetime(2026, 11, 11, 10, 0, tzinfo=UTC)
 POLICY = ThrottlePolicy(max_failures=5, window=timedelta(minutes=15), lock=timedelta(minutes=15))

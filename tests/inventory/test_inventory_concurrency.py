@@ -1,6 +1,6 @@
 """Reservations under real concurrency on both engines: the conditional update never oversells.
 
-These tests commit for real (the `engine` fixture), so every name they create is unique.
+These tests commit for real, each on a private database (`private_engine`).
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ UNITS = 10
 
 
 @pytest.fixture
-def real_rt(engine: Engine, tmp_path: Path) -> Runtime:
-    return Runtime(settings=Settings(var_dir=tmp_path, secret_key="k" * 32), engine=engine,
-                   uow=UnitOfWorkFactory(engine), clock=FixedClock(datetime(2026, 6, 18, tzinfo=UTC)),
+def real_rt(private_engine: Engine, tmp_path: Path) -> Runtime:
+    return Runtime(settings=Settings(var_dir=tmp_path, secret_key="k" * 32), engine=private_engine,
+                   uow=UnitOfWorkFactory(private_engine), clock=FixedClock(datetime(2026, 6, 18, tzinfo=UTC)),
                    events=event_bus())
 
 

@@ -34,7 +34,6 @@ TOKEN_EXPIRY_MAX_DAYS = 365
 MAX_ACTIVE_TOKENS = 50
 TOKEN_SCHEME = "mct_"  # noqa: S105  (a public marker that lets secret scanners spot leaked tokens)
 TOKEN_PREFIX_LENGTH = 8
-NEXT_MAX = 512
 
 # The local part allows the RFC 5322 "atext" set plus dots; quoted local parts are refused on purpose (no real
 # mailbox provider hands them out and they complicate uniqueness). Only ASCII: no homoglyph look-alike accounts.
@@ -247,15 +246,6 @@ def secret_digest(secret: str) -> str:
 
 def token_prefix(plain_token: str) -> str:
     return plain_token[:TOKEN_PREFIX_LENGTH]
-
-
-def local_redirect_target(raw: str | None, default: str = "/") -> str:
-    """`raw` when it is a path on this site, else `default`: never an open redirect to another host."""
-    if not raw or len(raw) > NEXT_MAX or not raw.startswith("/") or raw.startswith(("//", "/\\")):
-        return default
-    if "\\" in raw or _has_control(raw):
-        return default
-    return raw
 
 
 # --- login throttling ---------------------------------------------------------------------------------------------

@@ -8,16 +8,13 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from mercato.accounts import service
-from mercato.accounts.guards import PageRoute, page_principal
 from mercato.accounts.model import (
     DISPLAY_NAME_MAX,
     EMAIL_MAX,
-    NEXT_MAX,
     PASSWORD_MAX,
     SUPPORTED_LOCALES,
     TOKEN_NAME_MAX,
     TokenExpiryInvalid,
-    local_redirect_target,
 )
 from mercato.accounts.sessions import LoginResult
 from mercato.kernel.errors import DomainError
@@ -25,6 +22,7 @@ from mercato.kernel.http import runtime
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.web import current_locale, gettext, render, verify_csrf
+from mercato.web.guards import NEXT_MAX, PageRoute, local_redirect_target, page_principal
 
 # The same literals as mercato.app's constants: app.py imports this module, so importing back would be a cycle.
 SESSION_COOKIE = "mercato_session"

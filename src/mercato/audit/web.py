@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
-from mercato.accounts.guards import PageRoute, page_operator
 from mercato.audit import service
 from mercato.kernel.errors import DomainError
 from mercato.kernel.http import runtime
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.web import gettext, render
+from mercato.web.guards import PageRoute, page_operator
 
 router = APIRouter(route_class=PageRoute)
 

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from mercato.accounts.guards import PageRoute, page_operator
 from mercato.catalog import service
 from mercato.catalog.forms import format_attribute_line, parse_attribute_lines, parse_count
 from mercato.catalog.taxonomy import STORE_KINDS, check_attribute_defs
@@ -17,6 +16,7 @@ from mercato.kernel.http import runtime
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.web import gettext, render, verify_csrf
+from mercato.web.guards import PageRoute, page_operator
 
 router = APIRouter(route_class=PageRoute)
 

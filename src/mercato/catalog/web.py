@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from mercato.accounts.guards import PageRoute, page_principal
 from mercato.catalog import service
 from mercato.catalog._web_ops import router as ops_router
 from mercato.catalog.edits import ProductEdit, SkuChange
@@ -19,6 +18,7 @@ from mercato.kernel.http import runtime
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.web import gettext, render, verify_csrf
+from mercato.web.guards import PageRoute, page_principal
 
 router = APIRouter(route_class=PageRoute)
 router.include_router(ops_router)

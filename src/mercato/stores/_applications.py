@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from mercato.audit import service as audit
 from mercato.kernel.errors import EntityNotFound
 from mercato.kernel.idgen import new_id
@@ -38,11 +40,22 @@ def apply_for_store(rt: Runtime, principal: Principal, draft: ApplicationDraft) 
     with rt.uow() as uow:
         _check_can_apply(uow, principal, valid)
         app_id = new_id()
-        ApplicationRepo(uow.conn).insert(app_id, principal.user_id, valid, now)
+        _insert_once(uow, principal, valid, app_id, now)
         view = ApplicationRepo(uow.conn).get(app_id)
         uow.commit()
     assert view is not None
     return view
+
+
+def _insert_once(uow: UnitOfWork, principal: Principal, valid: ValidApplication, app_id: str, now: datetime) -> None:
+    # The partial unique indexes on pending applications settle a double-submitted form that raced past the
+    # checks above; inside a savepoint, so the checks can run again and name the real problem.
+    try:
+        with uow.conn.begin_nested():
+            ApplicationRepo(uow.conn).insert(app_id, principal.user_id, valid, now)
+    except IntegrityError:
+        _check_can_apply(uow, principal, valid)
+        raise ApplicationPending() from None
 
 
 def _check_can_apply(uow: UnitOfWork, principal: Principal, valid: ValidApplication) -> None:

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from mercato.accounts.guards import PageRoute, page_operator
 from mercato.kernel.errors import DomainError
 from mercato.kernel.http import runtime
 from mercato.kernel.principal import Principal
@@ -15,6 +14,7 @@ from mercato.kernel.runtime import Runtime
 from mercato.stores import service
 from mercato.stores.model import ApplicationStatus, StoreStatus
 from mercato.web import gettext, render, verify_csrf
+from mercato.web.guards import PageRoute, page_operator
 
 router = APIRouter(route_class=PageRoute)
 

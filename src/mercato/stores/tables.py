@@ -38,6 +38,11 @@ store_applications = sa.Table(
     sa.Column("decision_reason", sa.String(500), nullable=True),
     fk("store_id", "stores.id", nullable=True, index=False),
     sa.Index("ix_store_applications_status", "status", "submitted_at"),
+    # At most one pending application per applicant, and a pending application's address is its own.
+    sa.Index("uq_store_applications_pending_applicant", "applicant_id", unique=True,
+             sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'")),
+    sa.Index("uq_store_applications_pending_slug", "slug", unique=True,
+             sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'")),
 )
 
 stores = sa.Table(

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from mercato.accounts.guards import PageRoute, page_principal
 from mercato.kernel.errors import DomainError, InputInvalid
 from mercato.kernel.http import runtime
 from mercato.kernel.principal import Principal
@@ -18,6 +17,7 @@ from mercato.stores import service
 from mercato.stores._web_ops import router as ops_router
 from mercato.stores.model import GRANTABLE_PERMISSIONS, ApplicationDraft, Permission
 from mercato.web import gettext, render, verify_csrf
+from mercato.web.guards import PageRoute, page_principal
 
 router = APIRouter(route_class=PageRoute)
 

@@ -7,6 +7,7 @@ The route class turns `LoginRequired` into a redirect, which an exception handle
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -15,9 +16,19 @@ from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
-from mercato.accounts.model import local_redirect_target
 from mercato.kernel.errors import AccessDenied
 from mercato.kernel.principal import Principal
+
+NEXT_MAX = 512
+
+
+def local_redirect_target(raw: str | None, default: str = "/") -> str:
+    """`raw` when it is a path on this site, else `default`: never an open redirect to another host."""
+    if not raw or len(raw) > NEXT_MAX or not raw.startswith("/") or raw.startswith(("//", "/\\")):
+        return default
+    if "\\" in raw or any(unicodedata.category(c) in ("Cc", "Cf", "Cs") for c in raw):
+        return default
+    return raw
 
 
 class LoginRequired(Exception):
