@@ -29,15 +29,15 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/mercato demo
 
-test: install
+test: install lint typecheck
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check src tests bench
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
-	$(BIN)/mypy src/mercato
+	$(BIN)/mypy --no-incremental src/mercato
 
 bench-browse: install
 	$(BIN)/pip install --quiet -e '.[bench]'

@@ -119,3 +119,21 @@ class CatalogRows:
         self._insert(stock, [{"sku_id": sku_id, "product_id": product_id, "store_id": store_id,
                               "available": available, "reserved": 0, "updated_at": self.now}])
         return sku_id
+
+
+@dataclass
+class Market:
+    rows: CatalogRows
+    apparel: Category
+    tops: Category
+    tees: Category
+    food: Category
+    acme: str
+    flagship: str
+    corner: str
+    shirt: str
+    tea: str
+    hidden: str
+    red_m: str
+    red_l: str
+    blue_m: str

@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from mercato.kernel.runtime import Runtime
-from storefront.catalog_rows import CatalogRows, Category
-
-
-@dataclass
-class Market:
-    rows: CatalogRows
-    apparel: Category
-    tops: Category
-    tees: Category
-    food: Category
-    acme: str
-    flagship: str
-    corner: str
-    shirt: str
-    tea: str
-    hidden: str
-    red_m: str
-    red_l: str
-    blue_m: str
+from storefront.catalog_rows import CatalogRows, Market
 
 
 @pytest.fixture

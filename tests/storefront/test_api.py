@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import Market
 from mercato.catalog.browse import encode_cursor
+from storefront.catalog_rows import Market
 
 PROBLEM = "application/problem+json"
 

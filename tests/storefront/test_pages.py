@@ -7,7 +7,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import Market
+from storefront.catalog_rows import Market
 
 
 def zh(client: TestClient) -> TestClient:

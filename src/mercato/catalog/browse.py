@@ -5,7 +5,11 @@ Only active products are ever returned; a delisted, pending or unknown product i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from threading import Lock
+from time import monotonic
+from weakref import WeakKeyDictionary
 
 from mercato.catalog.browse_repo import (
     FACET_SCAN_CAP,
@@ -35,6 +39,8 @@ STORE_KINDS = ("flagship", "independent")
 MAX_BRANDS = 20
 MAX_QUERY_CHARS = 100
 MAX_PRICE_MINOR = 10**12
+TREE_TTL_SECONDS = 60.0
+MISS_RELOAD_SECONDS = 1.0
 
 
 class CategoryNotFound(EntityNotFound):
@@ -74,6 +80,78 @@ class ProductDetail:
     product: ProductRow
     skus: list[SkuRow]
     path: list[CategoryRef] = field(default_factory=list)  # vertical first
+
+
+class CategoryTree:
+    """Every active category, indexed for the shopper pages (a few hundred rows: cheap to hold per process)."""
+
+    def __init__(self, categories: list[CategoryRef]) -> None:
+        self.by_id = {c.id: c for c in categories}
+        self.by_slug = {c.slug: c for c in categories}
+        self.children: dict[str | None, list[CategoryRef]] = {}
+        for category in categories:
+            self.children.setdefault(category.parent_id, []).append(category)
+
+    def verticals(self) -> list[CategoryRef]:
+        return [c for c in self.children.get(None, []) if c.level == 1]
+
+    def path(self, category: CategoryRef) -> list[CategoryRef]:
+        """The category and its active ancestors, vertical first."""
+        path = [category]
+        while path[0].parent_id is not None and path[0].parent_id in self.by_id and len(path) < 3:
+            path.insert(0, self.by_id[path[0].parent_id])
+        return path
+
+
+class _TreeCache:
+    """The category tree per runtime, reloaded after TREE_TTL_SECONDS or on a lookup of an id it lacks.
+
+    Categories change rarely and only by operators; a rename shows within the TTL on every worker process, a
+    new category at once (a miss reloads, at most once a second so bogus ids cannot turn into a query each).
+    """
+
+    def __init__(self) -> None:
+        self._trees: WeakKeyDictionary[object, tuple[float, CategoryTree]] = WeakKeyDictionary()
+        self._lock = Lock()
+
+    def get(self, rt: Runtime, *, stale_after: float = TREE_TTL_SECONDS) -> CategoryTree:
+        now = monotonic()
+        with self._lock:
+            cached = self._trees.get(rt.uow)
+        if cached is not None and now - cached[0] < stale_after:
+            return cached[1]
+        with rt.uow(read_only=True) as uow:
+            tree = category_tree_in(uow)
+        with self._lock:
+            self._trees[rt.uow] = (now, tree)
+        return tree
+
+    def forget(self, rt: Runtime) -> None:
+        with self._lock:
+            self._trees.pop(rt.uow, None)
+
+
+_tree_cache = _TreeCache()
+
+
+def category_tree_in(uow: UnitOfWork) -> CategoryTree:
+    return CategoryTree(BrowseRepo(uow.conn).active_categories())
+
+
+def category_tree(rt: Runtime) -> CategoryTree:
+    """The cached category tree of this runtime (see `_TreeCache`)."""
+    return _tree_cache.get(rt)
+
+
+def forget_category_tree(rt: Runtime) -> None:
+    """For the catalog write side: call after committing a category change so this process reloads at once."""
+    _tree_cache.forget(rt)
+
+
+def _tree_knowing(rt: Runtime, known: Callable[[CategoryTree], bool]) -> CategoryTree:
+    """The cached tree, reloaded (at most once a second) when it does not know what the caller looks for."""
+    tree = category_tree(rt)
+    return tree if known(tree) else _tree_cache.get(rt, stale_after=MISS_RELOAD_SECONDS)
 
 
 def _id_or_invalid(value: str, name: str) -> str:
@@ -128,23 +206,24 @@ def decode_listing_cursor(cursor: str, sort: Sort) -> Keyset:
     return Keyset(key, last_id)
 
 
-def _category(repo: BrowseRepo, category_id: str | None) -> CategoryRef | None:
+def _category(tree: CategoryTree, category_id: str | None) -> CategoryRef | None:
     if category_id is None:
         return None
-    found = repo.category(category_id) if is_valid_id(category_id) else None
+    found = tree.by_id.get(category_id)
     if found is None:
         raise CategoryNotFound(category_id=category_id)
     return found
 
 
-def resolve_filters(uow: UnitOfWork, filters: ListingFilters) -> ListingQuery:
-    """Check every field of `filters` and resolve the category; raises before any listing query runs."""
+def resolve_filters(tree: CategoryTree, filters: ListingFilters) -> ListingQuery:
+    """Check every field of `filters` and resolve the category in `tree`; raises before any query runs."""
     min_price, max_price = _price(filters.min_price, "min_price"), _price(filters.max_price, "max_price")
     if min_price is not None and max_price is not None and min_price > max_price:
         raise PriceRangeInvalid(min_price=min_price, max_price=max_price)
     sort = _sort(filters.sort)
+    category = _category(tree, filters.category_id)
     return ListingQuery(
-        category=_category(BrowseRepo(uow.conn), filters.category_id),
+        category=category, category_path=tuple(c.id for c in tree.path(category)) if category else (),
         store_kind=_store_kind(filters.store_kind), brand_ids=_brands(filters.brand_ids),
         min_price=min_price, max_price=max_price, in_stock=filters.in_stock,
         store_id=None if filters.store_id is None else _id_or_invalid(filters.store_id, "store_id"),
@@ -163,9 +242,16 @@ def listing_in(uow: UnitOfWork, query: ListingQuery) -> Page[ProductCard]:
     return Page(page, encode_listing_cursor(query.sort, sort_key_of(page[-1], query.sort)))
 
 
+def resolve(rt: Runtime, filters: ListingFilters) -> ListingQuery:
+    """`resolve_filters` against the cached category tree."""
+    wanted = filters.category_id
+    return resolve_filters(_tree_knowing(rt, lambda t: wanted is None or wanted in t.by_id), filters)
+
+
 def listing(rt: Runtime, filters: ListingFilters) -> Page[ProductCard]:
+    query = resolve(rt, filters)
     with rt.uow(read_only=True) as uow:
-        return listing_in(uow, resolve_filters(uow, filters))
+        return listing_in(uow, query)
 
 
 def facets_in(uow: UnitOfWork, query: ListingQuery) -> FacetCounts:
@@ -174,49 +260,34 @@ def facets_in(uow: UnitOfWork, query: ListingQuery) -> FacetCounts:
 
 
 def facets(rt: Runtime, filters: ListingFilters) -> FacetCounts:
+    query = resolve(rt, filters)
     with rt.uow(read_only=True) as uow:
-        return facets_in(uow, resolve_filters(uow, filters))
+        return facets_in(uow, query)
 
 
-def product_detail_in(uow: UnitOfWork, product_id: str) -> ProductDetail:
+def product_detail_in(uow: UnitOfWork, product_id: str, tree: CategoryTree | None = None) -> ProductDetail:
     """An active product with its active SKUs and category path; anything else is ProductNotFound."""
     repo = BrowseRepo(uow.conn)
     product = repo.active_product(product_id) if is_valid_id(product_id) else None
     if product is None:
         raise ProductNotFound(product_id=product_id)
     path_ids = [i for i in (product.vertical_id, product.category_l2_id, product.category_l3_id) if i]
-    return ProductDetail(product, repo.active_skus(product_id), repo.categories_by_ids(path_ids))
+    path = [tree.by_id[i] for i in path_ids if i in tree.by_id] if tree else repo.categories_by_ids(path_ids)
+    return ProductDetail(product, repo.active_skus(product_id), path)
 
 
 def product_detail(rt: Runtime, product_id: str) -> ProductDetail:
+    tree = category_tree(rt)
     with rt.uow(read_only=True) as uow:
-        return product_detail_in(uow, product_id)
+        return product_detail_in(uow, product_id, tree)
 
 
-def category_by_slug_in(uow: UnitOfWork, slug: str) -> CategoryRef:
-    found = BrowseRepo(uow.conn).category_by_slug(slug) if 0 < len(slug) <= 64 else None
-    if found is None:
-        raise CategoryNotFound(slug=slug)
-    return found
-
-
-def subcategories_in(uow: UnitOfWork, category_id: str) -> list[CategoryRef]:
-    return BrowseRepo(uow.conn).children(category_id)
-
-
-def category_path_in(uow: UnitOfWork, category: CategoryRef) -> list[CategoryRef]:
-    """The category and its ancestors, vertical first."""
-    repo, path = BrowseRepo(uow.conn), [category]
-    while path[0].parent_id is not None:
-        parent = repo.category(path[0].parent_id)
-        if parent is None:
-            break
-        path.insert(0, parent)
-    return path
-
-
-def verticals_in(uow: UnitOfWork) -> list[CategoryRef]:
-    return [c for c in BrowseRepo(uow.conn).active_categories() if c.level == 1]
+def category_by_slug(rt: Runtime, slug: str) -> tuple[CategoryTree, CategoryRef]:
+    """The active category with `slug` and the tree it was found in; CategoryNotFound otherwise."""
+    tree = _tree_knowing(rt, lambda t: slug in t.by_slug)
+    if slug not in tree.by_slug:
+        raise CategoryNotFound(slug=slug[:64])
+    return tree, tree.by_slug[slug]
 
 
 def newest_per_category_in(uow: UnitOfWork, categories: list[CategoryRef],

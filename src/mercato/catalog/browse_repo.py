@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +20,8 @@ ACTIVE = "active"
 # Facets count over at most this many matching products (newest first). Above it every count is a lower
 # bound and `FacetCounts.exact` is False: one facet request then costs the same on 10k or 1M matches.
 FACET_SCAN_CAP = 5000
+# A probe counts at most this many index entries of a candidate driver (see `Driver`).
+PROBE_CAP = 2000
 # Upper edges of the price bands, in fen (the last band is open-ended).
 PRICE_BAND_EDGES = (5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000)
 
@@ -64,6 +66,7 @@ class ListingQuery:
     sort: Sort = Sort.NEWEST
     after: Keyset | None = None
     limit: int = 24
+    category_path: tuple[str, ...] = ()  # the category's vertical, l2 and l3 ids down to itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,28 +133,78 @@ _CARD_COLUMNS = (
 )
 _SORT_KEY = {Sort.PRICE_ASC: products.c.min_price_minor, Sort.PRICE_DESC: products.c.min_price_minor,
              Sort.SALES: products.c.sales_count}
-_CATEGORY_COLUMN = {1: products.c.vertical_id, 2: products.c.category_l2_id, 3: products.c.category_l3_id}
+_PATH_COLUMNS = (products.c.vertical_id, products.c.category_l2_id, products.c.category_l3_id)
 # A literal, not a bound parameter, so both planners see the constant and can pick status-led indexes.
 _IS_ACTIVE = products.c.status == sa.literal_column(f"'{ACTIVE}'")
+
+
+class Driver(enum.Enum):
+    """Which index range a listing walks; every other filter is made opaque to the planner (see `_opaque`).
+
+    ORDER walks the index of the sort order inside the category and filters as it goes: cheap when matches are
+    common. The others walk a small set (the category's products in a price range, a brand's or a store kind's
+    products in the category) and sort it: cheap when matches are rare. A capped count per candidate
+    (`PROBE_CAP` index entries at most) decides, so no listing scans a whole vertical to fill a page.
+    """
+
+    ORDER = "order"
+    PRICE = "price"
+    BRAND = "brand"
+    KIND = "kind"
+
+
+def _opaque(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """The same value, but no index applies to it: keeps both planners on the driver we chose."""
+    if isinstance(column.type, sa.String):
+        return column.op("||")(sa.literal_column("''"))
+    return column + sa.literal_column("0")
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _filters(query: ListingQuery) -> list[sa.ColumnElement[bool]]:
-    """Every WHERE term of a listing except the keyset."""
-    terms: list[sa.ColumnElement[bool]] = [_IS_ACTIVE]
-    if query.category is not None:
-        terms.append(_CATEGORY_COLUMN[query.category.level] == query.category.id)
-    if query.store_kind is not None:
-        terms.append(products.c.store_kind == query.store_kind)
-    if query.brand_ids:
-        terms.append(products.c.brand_id.in_(query.brand_ids))
+def _path_terms(query: ListingQuery) -> list[sa.ColumnElement[bool]]:
+    """Equalities on the whole category path (vertical, l2, l3), matching the *_path indexes' prefix."""
+    if query.category is None:
+        return []
+    path = query.category_path
+    if len(path) != query.category.level:
+        return [_PATH_COLUMNS[query.category.level - 1] == query.category.id]
+    return [column == value for column, value in zip(_PATH_COLUMNS, path, strict=False)]
+
+
+def _category_term(query: ListingQuery, driver: Driver) -> list[sa.ColumnElement[bool]]:
+    if query.category is None:
+        return []
+    if driver in (Driver.BRAND, Driver.KIND):
+        return _path_terms(query)
+    return [_PATH_COLUMNS[query.category.level - 1] == query.category.id]
+
+
+def _price_terms(query: ListingQuery, indexable: bool) -> list[sa.ColumnElement[bool]]:
+    price = products.c.min_price_minor if indexable else _opaque(products.c.min_price_minor)
+    terms = []
     if query.min_price is not None:
-        terms.append(products.c.min_price_minor >= query.min_price)
+        terms.append(price >= query.min_price)
     if query.max_price is not None:
-        terms.append(products.c.min_price_minor <= query.max_price)
+        terms.append(price <= query.max_price)
+    return terms
+
+
+def _filters(query: ListingQuery, driver: Driver = Driver.ORDER, *,
+             hide: bool = True) -> list[sa.ColumnElement[bool]]:
+    """Every WHERE term of a listing except the keyset; with `hide`, indexable only where `driver` says."""
+    terms: list[sa.ColumnElement[bool]] = [_IS_ACTIVE, *_category_term(query, driver)]
+    if query.store_kind is not None:
+        kind = products.c.store_kind if driver is Driver.KIND or not hide else _opaque(products.c.store_kind)
+        terms.append(kind == query.store_kind)
+    if query.brand_ids:
+        brand = products.c.brand_id if driver is Driver.BRAND or not hide else _opaque(products.c.brand_id)
+        terms.append(brand.in_(query.brand_ids))
+    price_indexable = not hide or driver is Driver.PRICE or (
+        driver is Driver.ORDER and query.sort in (Sort.PRICE_ASC, Sort.PRICE_DESC))
+    terms += _price_terms(query, price_indexable)
     if query.in_stock:
         terms.append(products.c.in_stock.is_(True))
     if query.store_id is not None:
@@ -163,21 +216,49 @@ def _filters(query: ListingQuery) -> list[sa.ColumnElement[bool]]:
     return terms
 
 
-def _keyset_term(sort: Sort, after: Keyset) -> sa.ColumnElement[bool]:
-    if sort is Sort.NEWEST:
-        return products.c.id < after.id
-    pair = sa.tuple_(_SORT_KEY[sort], products.c.id)
-    if sort is Sort.PRICE_ASC:
-        return pair > sa.tuple_(sa.literal(after.key), sa.literal(after.id))
-    return pair < sa.tuple_(sa.literal(after.key), sa.literal(after.id))
+def _sort_columns(sort: Sort, driver: Driver) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
+    """(sort key, id), opaque unless the ORDER driver walks the sort index itself."""
+    key = products.c.id if sort is Sort.NEWEST else _SORT_KEY[sort]
+    if driver is Driver.ORDER:
+        return key, products.c.id
+    return _opaque(key), _opaque(products.c.id)
 
 
-def _order_by(sort: Sort) -> list[sa.UnaryExpression[Any]]:
+def _keyset_term(sort: Sort, after: Keyset, driver: Driver) -> sa.ColumnElement[bool]:
+    key, ident = _sort_columns(sort, driver)
     if sort is Sort.NEWEST:
-        return [products.c.id.desc()]
+        return ident <= after.id
+    pair = sa.tuple_(key, ident)
+    bound = sa.tuple_(sa.literal(after.key), sa.literal(after.id))
+    return pair > bound if sort is Sort.PRICE_ASC else pair < bound
+
+
+def _order_by(sort: Sort, driver: Driver) -> list[sa.UnaryExpression[Any]]:
+    key, ident = _sort_columns(sort, driver)
+    if sort is Sort.NEWEST:
+        return [ident.desc()]
     if sort is Sort.PRICE_ASC:
-        return [products.c.min_price_minor.asc(), products.c.id.asc()]
-    return [_SORT_KEY[sort].desc(), products.c.id.desc()]
+        return [key.asc(), ident.asc()]
+    return [key.desc(), ident.desc()]
+
+
+def _candidates(query: ListingQuery, *, hide: bool = True) -> list[tuple[Driver, list[sa.ColumnElement[bool]]]]:
+    """The small sets a listing could walk instead of the sort order, each as its indexable terms.
+
+    The *_path indexes end with the price, so a brand's or kind's probe counts its price range in the index
+    too; on SQLite that term is hidden so the planner does not trade the path index for a category-price one.
+    """
+    found: list[tuple[Driver, list[sa.ColumnElement[bool]]]] = []
+    price = _price_terms(query, not hide)
+    if query.brand_ids:
+        found.append((Driver.BRAND, [products.c.brand_id.in_(query.brand_ids), _IS_ACTIVE, *_path_terms(query),
+                                     *price]))
+    if query.store_kind is not None and query.store_id is None:
+        found.append((Driver.KIND, [products.c.store_kind == query.store_kind, _IS_ACTIVE, *_path_terms(query),
+                                    *price]))
+    if price and query.sort in (Sort.NEWEST, Sort.SALES):
+        found.append((Driver.PRICE, [_IS_ACTIVE, *_category_term(query, Driver.PRICE), *_price_terms(query, True)]))
+    return found
 
 
 def sort_key_of(card: ProductCard, sort: Sort) -> Keyset:
@@ -209,12 +290,27 @@ def _bands(counts: dict[int, int]) -> list[tuple[int, int | None, int]]:
     return [(lows[i], highs[i], counts.get(i, 0)) for i in range(len(lows))]
 
 
-def listing_statement(query: ListingQuery) -> sa.Select[Any]:
-    """The listing's SELECT (public so bench/browse.py can EXPLAIN exactly what runs)."""
-    terms = _filters(query)
+def listing_statement(query: ListingQuery, driver: Driver = Driver.ORDER, *, hide: bool = True) -> sa.Select[Any]:
+    """The listing's SELECT for `driver` (public so bench/browse.py can EXPLAIN exactly what runs).
+
+    `hide` makes the filters the driver does not walk opaque. SQLite plans without statistics and needs that to
+    stay on the chosen index; PostgreSQL plans from statistics, and hidden terms would only skew its estimates
+    (it then prefers a sequential scan), so there only the ORDER BY is hidden, which rules out walking a sort
+    index when a small set was chosen.
+    """
+    terms = _filters(query, driver, hide=hide)
     if query.after is not None:
-        terms.append(_keyset_term(query.sort, query.after))
-    return sa.select(*_CARD_COLUMNS).where(*terms).order_by(*_order_by(query.sort)).limit(query.limit + 1)
+        terms.append(_keyset_term(query.sort, query.after, driver))
+    return (sa.select(*_CARD_COLUMNS).where(*terms).order_by(*_order_by(query.sort, driver))
+            .limit(query.limit + 1))
+
+
+def probe_statement(candidates: list[tuple[Driver, list[sa.ColumnElement[bool]]]]) -> sa.Select[Any]:
+    """One round trip counting, for each candidate, its matches up to PROBE_CAP (index entries only)."""
+    counts = [sa.select(sa.func.count()).select_from(
+        sa.select(sa.literal_column("1")).select_from(products).where(*terms).limit(PROBE_CAP).subquery())
+        .scalar_subquery() for _, terms in candidates]
+    return sa.select(*counts)
 
 
 class BrowseRepo:
@@ -225,12 +321,26 @@ class BrowseRepo:
 
     def list_cards(self, query: ListingQuery) -> list[ProductCard]:
         """Up to `limit + 1` cards (the extra one tells the caller a next page exists)."""
-        return [_card(row) for row in self.conn.execute(listing_statement(query))]
+        stmt = listing_statement(query, self.choose_driver(query), hide=self._hide)
+        return [_card(row) for row in self.conn.execute(stmt)]
+
+    @property
+    def _hide(self) -> bool:
+        return self.conn.dialect.name == "sqlite"
+
+    def choose_driver(self, query: ListingQuery) -> Driver:
+        """The candidate with the fewest matches under PROBE_CAP, else walking the sort order."""
+        candidates = _candidates(query, hide=self._hide)
+        if not candidates:
+            return Driver.ORDER
+        counts = self.conn.execute(probe_statement(candidates)).one()
+        best, count = min(zip((d for d, _ in candidates), counts, strict=True), key=lambda pair: pair[1])
+        return best if count < PROBE_CAP else Driver.ORDER
 
     def newest_cards_per_category(self, category_ids: Sequence[str], level: int,
                                   per: int) -> dict[str, list[ProductCard]]:
         """The `per` newest active products of each category, in one statement (one index range each)."""
-        column = _CATEGORY_COLUMN[level]
+        column = _PATH_COLUMNS[level - 1]
         parts = [sa.select(column.label("group_id"), *_CARD_COLUMNS).where(_IS_ACTIVE, column == cid)
                  .order_by(products.c.id.desc()).limit(per).subquery() for cid in category_ids]
         grouped: dict[str, list[ProductCard]] = {cid: [] for cid in category_ids}
@@ -241,9 +351,12 @@ class BrowseRepo:
         return grouped
 
     def facet_counts(self, query: ListingQuery) -> FacetCounts:
+        newest = replace(query, sort=Sort.NEWEST, after=None)
+        driver = self.choose_driver(newest)
         matching = (sa.select(products.c.brand_id, products.c.store_kind, products.c.in_stock,
                               _band_case().label("band"))
-                    .where(*_filters(query)).order_by(products.c.id.desc()).limit(FACET_SCAN_CAP).cte("m"))
+                    .where(*_filters(newest, driver, hide=self._hide)).order_by(*_order_by(Sort.NEWEST, driver))
+                    .limit(FACET_SCAN_CAP).cte("m"))
         rows = self.conn.execute(self._facet_union(matching)).all()
         return self._collect_facets(rows)
 

@@ -74,6 +74,20 @@ products = sa.Table(
     sa.Index("ix_products_l3", "status", "category_l3_id", "id"),
     sa.Index("ix_products_brand", "brand_id", "status"),
     sa.Index("ix_products_status_id", "status", "id"),
+    # Shopper listings (catalog.browse_repo): one index per sort order per category level, and the brand's and
+    # store kind's products by category path and price, which a listing walks when they are few.
+    sa.Index("ix_products_price", "status", "min_price_minor", "id"),
+    sa.Index("ix_products_sales", "status", "sales_count", "id"),
+    sa.Index("ix_products_l1_price", "status", "vertical_id", "min_price_minor", "id"),
+    sa.Index("ix_products_l1_sales", "status", "vertical_id", "sales_count", "id"),
+    sa.Index("ix_products_l2_price", "status", "category_l2_id", "min_price_minor", "id"),
+    sa.Index("ix_products_l2_sales", "status", "category_l2_id", "sales_count", "id"),
+    sa.Index("ix_products_l3_price", "status", "category_l3_id", "min_price_minor", "id"),
+    sa.Index("ix_products_l3_sales", "status", "category_l3_id", "sales_count", "id"),
+    sa.Index("ix_products_brand_path", "brand_id", "status", "vertical_id", "category_l2_id", "category_l3_id",
+             "min_price_minor"),
+    sa.Index("ix_products_kind_path", "store_kind", "status", "vertical_id", "category_l2_id", "category_l3_id",
+             "min_price_minor"),
 )
 
 skus = sa.Table(

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from mercato.catalog import browse
-from mercato.catalog.browse import CategoryRef, ListingFilters, ProductCard, ProductDetail
+from mercato.catalog.browse import CategoryRef, ListingFilters, ListingQuery, ProductCard, ProductDetail
 from mercato.inventory import service as inventory
 from mercato.kernel.errors import EntityNotFound
 from mercato.kernel.runtime import Runtime
@@ -64,29 +64,30 @@ def tiles_in(uow: UnitOfWork, cards: list[ProductCard]) -> list[ProductTile]:
             for c in cards]
 
 
-def _listing_in(uow: UnitOfWork, filters: ListingFilters) -> ListingPage:
-    query = browse.resolve_filters(uow, filters)
+def _listing_in(uow: UnitOfWork, query: ListingQuery) -> ListingPage:
     page = browse.listing_in(uow, query)
     return ListingPage(tiles_in(uow, page.items), page.next_cursor, query)
 
 
 def listing(rt: Runtime, filters: ListingFilters) -> ListingPage:
     """One page of the filtered listing with store names, kinds and brand names."""
+    query = browse.resolve(rt, filters)
     with rt.uow(read_only=True) as uow:
-        return _listing_in(uow, filters)
+        return _listing_in(uow, query)
 
 
 def facets(rt: Runtime, filters: ListingFilters) -> FacetsView:
     """Bounded facet counts for a listing (see catalog.browse.FACET_SCAN_CAP) with the brands' names."""
+    query = browse.resolve(rt, filters)
     with rt.uow(read_only=True) as uow:
-        counts = browse.facets_in(uow, browse.resolve_filters(uow, filters))
+        counts = browse.facets_in(uow, query)
         return FacetsView(counts, _brands_in(uow, (brand_id for brand_id, _ in counts.brands)))
 
 
 def home(rt: Runtime) -> HomePage:
     """Verticals with their newest products, flagship stores, and independent shops with their tags."""
+    verticals = browse.category_tree(rt).verticals()
     with rt.uow(read_only=True) as uow:
-        verticals = browse.verticals_in(uow)
         newest = browse.newest_per_category_in(uow, verticals, SHELF_SIZE)
         tiles = iter(tiles_in(uow, [card for v in verticals for card in newest[v.id]]))
         shelves = [VerticalShelf(v, [next(tiles) for _ in newest[v.id]]) for v in verticals]
@@ -96,27 +97,26 @@ def home(rt: Runtime) -> HomePage:
 
 
 def verticals(rt: Runtime) -> list[CategoryRef]:
-    with rt.uow(read_only=True) as uow:
-        return browse.verticals_in(uow)
+    return browse.category_tree(rt).verticals()
 
 
 def vertical_page(rt: Runtime, slug: str, filters: ListingFilters | None = None) -> CategoryPage:
     """A category (any level) by slug: its path, sub-categories and a listing inside it."""
+    tree, category = browse.category_by_slug(rt, slug)
+    query = browse.resolve_filters(tree, replace(filters or ListingFilters(), category_id=category.id))
     with rt.uow(read_only=True) as uow:
-        category = browse.category_by_slug_in(uow, slug)
-        wanted = replace(filters or ListingFilters(), category_id=category.id)
-        return CategoryPage(category, browse.category_path_in(uow, category),
-                            browse.subcategories_in(uow, category.id), _listing_in(uow, wanted))
+        listing_page = _listing_in(uow, query)
+    return CategoryPage(category, tree.path(category), tree.children.get(category.id, []), listing_page)
 
 
 def store_page(rt: Runtime, slug: str, cursor: str | None = None, sort: str = "newest",
                limit: int | None = None) -> StorePage:
     """An active store's profile, tags and products; a suspended or unknown store is StoreNotFound."""
     store = _active_store_by_slug(rt, slug)
-    filters = ListingFilters(store_id=store.id, cursor=cursor, sort=sort, limit=limit)
+    query = browse.resolve(rt, ListingFilters(store_id=store.id, cursor=cursor, sort=sort, limit=limit))
     with rt.uow(read_only=True) as uow:
         brand = _brands_in(uow, [store.brand_id]).get(store.brand_id or "")
-        return StorePage(store, brand, _listing_in(uow, filters))
+        return StorePage(store, brand, _listing_in(uow, query))
 
 
 def _active_store_by_slug(rt: Runtime, slug: str) -> StoreView:
@@ -137,8 +137,9 @@ def product_page(rt: Runtime, product_id: str, choice: Mapping[str, str] | None 
     `choice` picks options on the SKU picker; unknown axes or values are ignored, and no choice at all
     opens on the first SKU in stock.
     """
+    tree = browse.category_tree(rt)
     with rt.uow(read_only=True) as uow:
-        detail = browse.product_detail_in(uow, product_id)
+        detail = browse.product_detail_in(uow, product_id, tree)
         store = _stores_in(uow, [detail.product.store_id]).get(detail.product.store_id)
         if store is None or not store.is_active:
             raise browse.ProductNotFound(product_id=product_id)
