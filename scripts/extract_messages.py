@@ -13,6 +13,7 @@ import argparse
 import ast
 import importlib
 import inspect
+import pkgutil
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -46,11 +47,13 @@ HTTP_PHRASES = ("Not Found", "Method Not Allowed")
 
 
 def error_classes() -> list[type]:
-    """Every DomainError subclass of the application (importing the composition root loads all capabilities)."""
-    importlib.import_module("mercato.app")
+    """Every DomainError subclass of the package, whatever happens to be imported already (tests, the CLI)."""
+    package = importlib.import_module("mercato")
+    for module in pkgutil.walk_packages(package.__path__, "mercato."):
+        if not module.name.startswith("mercato.migrations"):  # env.py runs Alembic on import
+            importlib.import_module(module.name)
     errors = importlib.import_module("mercato.kernel.errors")
-    classes: list[type] = errors.all_error_classes()
-    return classes
+    return [cls for cls in errors.all_error_classes() if cls.__module__.startswith("mercato.")]
 
 
 def extract_sources() -> Catalog:

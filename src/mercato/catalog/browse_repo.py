@@ -227,37 +227,54 @@ def _sort_columns(sort: Sort, driver: Driver) -> tuple[sa.ColumnElement[Any], sa
 def _keyset_term(sort: Sort, after: Keyset, driver: Driver) -> sa.ColumnElement[bool]:
     key, ident = _sort_columns(sort, driver)
     if sort is Sort.NEWEST:
-        return ident <= after.id
+        return ident < after.id
     pair = sa.tuple_(key, ident)
     bound = sa.tuple_(sa.literal(after.key), sa.literal(after.id))
     return pair > bound if sort is Sort.PRICE_ASC else pair < bound
 
 
-def _order_by(sort: Sort, driver: Driver) -> list[sa.UnaryExpression[Any]]:
+def _order_by(sort: Sort, driver: Driver, category: CategoryRef | None = None) -> list[sa.UnaryExpression[Any]]:
     key, ident = _sort_columns(sort, driver)
-    if sort is Sort.NEWEST:
-        return [ident.desc()]
-    if sort is Sort.PRICE_ASC:
-        return [key.asc(), ident.asc()]
-    return [key.desc(), ident.desc()]
+    columns = [ident] if sort is Sort.NEWEST else [key, ident]
+    if driver is Driver.ORDER and category is not None:
+        # Constant under the category filter, so the order is unchanged; but now only the category's own
+        # index yields it, and PostgreSQL stops walking the primary key and filtering out other categories.
+        columns.insert(0, _PATH_COLUMNS[category.level - 1])
+    return [c.asc() if sort is Sort.PRICE_ASC else c.desc() for c in columns]
 
 
-def _candidates(query: ListingQuery, *, hide: bool = True) -> list[tuple[Driver, list[sa.ColumnElement[bool]]]]:
-    """The small sets a listing could walk instead of the sort order, each as its indexable terms.
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A small set a listing could walk instead of the sort order: its indexable terms and its index's order.
 
-    The *_path indexes end with the price, so a brand's or kind's probe counts its price range in the index
-    too; on SQLite that term is hidden so the planner does not trade the path index for a category-price one.
+    Probes order by the index's own columns: that keeps both planners on an index-only scan (PostgreSQL would
+    otherwise guess that a sequential scan finds PROBE_CAP rows sooner, and pay for the guess on rare matches).
     """
-    found: list[tuple[Driver, list[sa.ColumnElement[bool]]]] = []
+
+    driver: Driver
+    terms: list[sa.ColumnElement[bool]]
+    order: tuple[sa.ColumnElement[Any], ...]
+
+
+_PATH_ORDER = (products.c.status, *_PATH_COLUMNS, products.c.min_price_minor)
+
+
+def _candidates(query: ListingQuery, *, hide: bool = True) -> list[Candidate]:
+    """The candidates for `query`. The *_path indexes end with the price, so a brand's or kind's probe counts
+    its price range in the index too; on SQLite that term is hidden so the planner keeps the path index."""
+    found: list[Candidate] = []
     price = _price_terms(query, not hide)
     if query.brand_ids:
-        found.append((Driver.BRAND, [products.c.brand_id.in_(query.brand_ids), _IS_ACTIVE, *_path_terms(query),
-                                     *price]))
+        found.append(Candidate(Driver.BRAND, [products.c.brand_id.in_(query.brand_ids), _IS_ACTIVE,
+                                              *_path_terms(query), *price], (products.c.brand_id, *_PATH_ORDER)))
     if query.store_kind is not None and query.store_id is None:
-        found.append((Driver.KIND, [products.c.store_kind == query.store_kind, _IS_ACTIVE, *_path_terms(query),
-                                    *price]))
+        found.append(Candidate(Driver.KIND, [products.c.store_kind == query.store_kind, _IS_ACTIVE,
+                                             *_path_terms(query), *price], (products.c.store_kind, *_PATH_ORDER)))
     if price and query.sort in (Sort.NEWEST, Sort.SALES):
-        found.append((Driver.PRICE, [_IS_ACTIVE, *_category_term(query, Driver.PRICE), *_price_terms(query, True)]))
+        level = [_PATH_COLUMNS[query.category.level - 1]] if query.category else []
+        found.append(Candidate(Driver.PRICE, [_IS_ACTIVE, *_category_term(query, Driver.PRICE),
+                                              *_price_terms(query, True)],
+                               (products.c.status, *level, products.c.min_price_minor)))
     return found
 
 
@@ -301,15 +318,15 @@ def listing_statement(query: ListingQuery, driver: Driver = Driver.ORDER, *, hid
     terms = _filters(query, driver, hide=hide)
     if query.after is not None:
         terms.append(_keyset_term(query.sort, query.after, driver))
-    return (sa.select(*_CARD_COLUMNS).where(*terms).order_by(*_order_by(query.sort, driver))
+    return (sa.select(*_CARD_COLUMNS).where(*terms).order_by(*_order_by(query.sort, driver, query.category))
             .limit(query.limit + 1))
 
 
-def probe_statement(candidates: list[tuple[Driver, list[sa.ColumnElement[bool]]]]) -> sa.Select[Any]:
+def probe_statement(candidates: list[Candidate]) -> sa.Select[Any]:
     """One round trip counting, for each candidate, its matches up to PROBE_CAP (index entries only)."""
     counts = [sa.select(sa.func.count()).select_from(
-        sa.select(sa.literal_column("1")).select_from(products).where(*terms).limit(PROBE_CAP).subquery())
-        .scalar_subquery() for _, terms in candidates]
+        sa.select(sa.literal_column("1")).select_from(products).where(*c.terms).order_by(*c.order)
+        .limit(PROBE_CAP).subquery()).scalar_subquery() for c in candidates]
     return sa.select(*counts)
 
 
@@ -334,7 +351,7 @@ class BrowseRepo:
         if not candidates:
             return Driver.ORDER
         counts = self.conn.execute(probe_statement(candidates)).one()
-        best, count = min(zip((d for d, _ in candidates), counts, strict=True), key=lambda pair: pair[1])
+        best, count = min(zip((c.driver for c in candidates), counts, strict=True), key=lambda pair: pair[1])
         return best if count < PROBE_CAP else Driver.ORDER
 
     def newest_cards_per_category(self, category_ids: Sequence[str], level: int,
@@ -355,7 +372,8 @@ class BrowseRepo:
         driver = self.choose_driver(newest)
         matching = (sa.select(products.c.brand_id, products.c.store_kind, products.c.in_stock,
                               _band_case().label("band"))
-                    .where(*_filters(newest, driver, hide=self._hide)).order_by(*_order_by(Sort.NEWEST, driver))
+                    .where(*_filters(newest, driver, hide=self._hide))
+                    .order_by(*_order_by(Sort.NEWEST, driver, newest.category))
                     .limit(FACET_SCAN_CAP).cte("m"))
         rows = self.conn.execute(self._facet_union(matching)).all()
         return self._collect_facets(rows)
@@ -419,8 +437,7 @@ class BrowseRepo:
                          categories.c.name_en, categories.c.name_zh).where(categories.c.active.is_(True))
 
     def active_product(self, product_id: str) -> ProductRow | None:
-        cols = [products.c[name] for name in ProductRow.__slots__]
-        row = self.conn.execute(sa.select(*cols).where(products.c.id == product_id, _IS_ACTIVE)).first()
+        row = self.conn.execute(_ACTIVE_PRODUCT, {"product_id": product_id}).first()
         if row is None:
             return None
         values = row._asdict()
@@ -430,10 +447,16 @@ class BrowseRepo:
         return ProductRow(**values)
 
     def active_skus(self, product_id: str) -> list[SkuRow]:
-        stmt = (sa.select(skus.c.id, skus.c.code, skus.c.options, skus.c.price_minor, skus.c.list_price_minor,
-                          skus.c.position)
-                .where(skus.c.product_id == product_id, skus.c.status == sa.literal_column(f"'{ACTIVE}'"))
-                .order_by(skus.c.position, skus.c.id))
         return [SkuRow(r.id, r.code, dict(r.options or {}), int(r.price_minor),
                        None if r.list_price_minor is None else int(r.list_price_minor), int(r.position))
-                for r in self.conn.execute(stmt)]
+                for r in self.conn.execute(_ACTIVE_SKUS, {"product_id": product_id})]
+
+
+# Built once: the product page runs these on every view, and building a statement costs more than running it.
+_ACTIVE_PRODUCT = sa.select(*(products.c[name] for name in ProductRow.__slots__)).where(
+    products.c.id == sa.bindparam("product_id"), _IS_ACTIVE)
+_ACTIVE_SKUS = (sa.select(skus.c.id, skus.c.code, skus.c.options, skus.c.price_minor, skus.c.list_price_minor,
+                          skus.c.position)
+                .where(skus.c.product_id == sa.bindparam("product_id"),
+                       skus.c.status == sa.literal_column(f"'{ACTIVE}'"))
+                .order_by(skus.c.position, skus.c.id))
