@@ -37,15 +37,19 @@ def test_listing_names_each_products_store_and_brand(rt: Runtime, market: Market
     assert page.next_cursor is None
 
 
-def test_listing_costs_the_same_number_of_queries_for_two_or_eight_products(rt: Runtime, market: Market) -> None:
-    service.listing(rt, ListingFilters())  # loads the category tree this runtime then keeps
-    with counting(rt) as few:
-        service.listing(rt, ListingFilters(limit=2))
+def test_a_listing_names_its_stores_and_brands_in_a_fixed_number_of_queries(
+        rt: Runtime, market: Market) -> None:
     for i in range(6):
-        market.rows.product(market.corner, market.food, title_en=f"Tea {i}", brand_id=market.rows.brand())
-    with counting(rt) as many:
+        store = market.rows.store(slug=f"shop-{i}")
+        market.rows.product(store, market.food, title_en=f"Tea {i}", brand_id=market.rows.brand())
+    with counting(rt) as first:
+        page = service.listing(rt, ListingFilters(limit=8))
+    selects = [s for s in first if s.startswith("SELECT")]
+    assert len(page.tiles) == 8 and all(t.store is not None for t in page.tiles)
+    assert len(selects) == 5  # the category tree (then kept), the products, their stores, tags and brands
+    with counting(rt) as again:
         service.listing(rt, ListingFilters(limit=8))
-    assert len(many) == len(few)
+    assert [s for s in again if s.startswith("SELECT")] == selects[1:2]  # stores and brands are kept too
 
 
 def test_product_page_shows_active_skus_with_stock_axes_store_brand_and_breadcrumbs(

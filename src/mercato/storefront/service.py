@@ -15,6 +15,7 @@ from mercato.inventory import service as inventory
 from mercato.kernel.errors import EntityNotFound
 from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWork
+from mercato.storefront.cache import CardCache
 from mercato.storefront.model import (
     Crumb,
     SkuOption,
@@ -46,34 +47,48 @@ class StoreNotFound(EntityNotFound):
     title = "No such store"
 
 
-def _brands_in(uow: UnitOfWork, ids: Iterable[str | None]) -> dict[str, BrandView]:
+_stores_cache: CardCache[StoreView] = CardCache()
+_brands_cache: CardCache[BrandView] = CardCache()
+
+
+def _brands_in(rt: Runtime, uow: UnitOfWork, ids: Iterable[str | None]) -> dict[str, BrandView]:
     wanted = {i for i in ids if i}
-    return stores.brands_by_ids_in(uow, wanted) if wanted else {}
+    if not wanted:
+        return {}
+    return _brands_cache.get_many(rt, wanted, lambda missing: stores.brands_by_ids_in(uow, missing))
 
 
-def _stores_in(uow: UnitOfWork, ids: Iterable[str]) -> dict[str, StoreView]:
+def _stores_in(rt: Runtime, uow: UnitOfWork, ids: Iterable[str]) -> dict[str, StoreView]:
     wanted = set(ids)
-    return stores.stores_by_ids_in(uow, wanted) if wanted else {}
+    if not wanted:
+        return {}
+    return _stores_cache.get_many(rt, wanted, lambda missing: stores.stores_by_ids_in(uow, missing))
 
 
-def tiles_in(uow: UnitOfWork, cards: list[ProductCard]) -> list[ProductTile]:
-    """Cards with their stores and brands: two queries for any number of cards."""
-    by_store = _stores_in(uow, (c.store_id for c in cards))
-    by_brand = _brands_in(uow, (c.brand_id for c in cards))
+def forget_cards(rt: Runtime) -> None:
+    """Drop this process's cached store and brand cards (after a change that must show at once)."""
+    _stores_cache.forget(rt)
+    _brands_cache.forget(rt)
+
+
+def tiles_in(rt: Runtime, uow: UnitOfWork, cards: list[ProductCard]) -> list[ProductTile]:
+    """Cards with their stores and brands: at most two queries for any number of cards (see CardCache)."""
+    by_store = _stores_in(rt, uow, (c.store_id for c in cards))
+    by_brand = _brands_in(rt, uow, (c.brand_id for c in cards))
     return [ProductTile(c, by_store.get(c.store_id), by_brand.get(c.brand_id) if c.brand_id else None)
             for c in cards]
 
 
-def _listing_in(uow: UnitOfWork, query: ListingQuery) -> ListingPage:
+def _listing_in(rt: Runtime, uow: UnitOfWork, query: ListingQuery) -> ListingPage:
     page = browse.listing_in(uow, query)
-    return ListingPage(tiles_in(uow, page.items), page.next_cursor, query)
+    return ListingPage(tiles_in(rt, uow, page.items), page.next_cursor, query)
 
 
 def listing(rt: Runtime, filters: ListingFilters) -> ListingPage:
     """One page of the filtered listing with store names, kinds and brand names."""
     query = browse.resolve(rt, filters)
     with rt.uow(read_only=True) as uow:
-        return _listing_in(uow, query)
+        return _listing_in(rt, uow, query)
 
 
 def facets(rt: Runtime, filters: ListingFilters) -> FacetsView:
@@ -81,7 +96,7 @@ def facets(rt: Runtime, filters: ListingFilters) -> FacetsView:
     query = browse.resolve(rt, filters)
     with rt.uow(read_only=True) as uow:
         counts = browse.facets_in(uow, query)
-        return FacetsView(counts, _brands_in(uow, (brand_id for brand_id, _ in counts.brands)))
+        return FacetsView(counts, _brands_in(rt, uow, (brand_id for brand_id, _ in counts.brands)))
 
 
 def home(rt: Runtime) -> HomePage:
@@ -89,7 +104,7 @@ def home(rt: Runtime) -> HomePage:
     verticals = browse.category_tree(rt).verticals()
     with rt.uow(read_only=True) as uow:
         newest = browse.newest_per_category_in(uow, verticals, SHELF_SIZE)
-        tiles = iter(tiles_in(uow, [card for v in verticals for card in newest[v.id]]))
+        tiles = iter(tiles_in(rt, uow, [card for v in verticals for card in newest[v.id]]))
         shelves = [VerticalShelf(v, [next(tiles) for _ in newest[v.id]]) for v in verticals]
     flagships = stores.list_stores(rt, StoreKind.FLAGSHIP, StoreStatus.ACTIVE, limit=STORES_ON_HOME)
     independents = stores.list_stores(rt, StoreKind.INDEPENDENT, StoreStatus.ACTIVE, limit=STORES_ON_HOME)
@@ -105,7 +120,7 @@ def vertical_page(rt: Runtime, slug: str, filters: ListingFilters | None = None)
     tree, category = browse.category_by_slug(rt, slug)
     query = browse.resolve_filters(tree, replace(filters or ListingFilters(), category_id=category.id))
     with rt.uow(read_only=True) as uow:
-        listing_page = _listing_in(uow, query)
+        listing_page = _listing_in(rt, uow, query)
     return CategoryPage(category, tree.path(category), tree.children.get(category.id, []), listing_page)
 
 
@@ -115,8 +130,8 @@ def store_page(rt: Runtime, slug: str, cursor: str | None = None, sort: str = "n
     store = _active_store_by_slug(rt, slug)
     query = browse.resolve(rt, ListingFilters(store_id=store.id, cursor=cursor, sort=sort, limit=limit))
     with rt.uow(read_only=True) as uow:
-        brand = _brands_in(uow, [store.brand_id]).get(store.brand_id or "")
-        return StorePage(store, brand, _listing_in(uow, query))
+        brand = _brands_in(rt, uow, [store.brand_id]).get(store.brand_id or "")
+        return StorePage(store, brand, _listing_in(rt, uow, query))
 
 
 def _active_store_by_slug(rt: Runtime, slug: str) -> StoreView:
@@ -140,10 +155,10 @@ def product_page(rt: Runtime, product_id: str, choice: Mapping[str, str] | None 
     tree = browse.category_tree(rt)
     with rt.uow(read_only=True) as uow:
         detail = browse.product_detail_in(uow, product_id, tree)
-        store = _stores_in(uow, [detail.product.store_id]).get(detail.product.store_id)
+        store = _stores_in(rt, uow, [detail.product.store_id]).get(detail.product.store_id)
         if store is None or not store.is_active:
             raise browse.ProductNotFound(product_id=product_id)
-        brand = _brands_in(uow, [detail.product.brand_id]).get(detail.product.brand_id or "")
+        brand = _brands_in(rt, uow, [detail.product.brand_id]).get(detail.product.brand_id or "")
         skus = _sku_options(uow, detail)
     axes = option_axes(skus)
     picked = _clean_choice(choice, {axis.name: axis.values for axis in axes}) or default_choice(skus)
