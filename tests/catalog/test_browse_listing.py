@@ -141,6 +141,7 @@ def test_a_cursor_from_another_sort_or_a_forged_one_is_refused(rt: Runtime, rows
     ({"store_kind": "outlet"}, "input_invalid"),
     ({"brand_ids": ("x",)}, "input_invalid"),
     ({"q": "x" * 101}, "input_invalid"),
+    ({"q": "tea\x00"}, "input_invalid"),
 ])
 def test_bad_filters_are_refused_with_a_code(rt: Runtime, filters: dict[str, object], code: str) -> None:
     with pytest.raises(InputInvalid) as refused:

@@ -56,6 +56,8 @@ def test_listing_filters_by_category_brand_price_and_stock(client: TestClient, m
     ("in_stock=maybe", 422, "request_malformed"),
     ("q=" + "x" * 101, 422, "request_malformed"),
     ("brand=nope", 400, "input_invalid"),
+    ("q=tea%00", 400, "input_invalid"),
+    ("store=nope", 400, "input_invalid"),
     ("category=01ARZ3NDEKTSV4RRFFQ69G5FAV", 404, "category_not_found"),
 ])
 def test_bad_listing_parameters_are_refused_with_a_code(client: TestClient, market: Market, query: str,

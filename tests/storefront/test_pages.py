@@ -103,7 +103,7 @@ def test_sku_fragment_shows_the_chosen_skus_price_and_stock(client: TestClient, 
 
 
 def test_delisted_or_unknown_products_and_stores_are_404_pages(client: TestClient, market: Market) -> None:
-    for url in (f"/p/{market.hidden}", f"/p/{market.rows.new_id()}", "/p/x", "/s/nobody",
+    for url in (f"/p/{market.hidden}", f"/p/{market.rows.new_id()}", "/p/x", "/s/nobody", "/s/a%00b",
                 f"/fragments/sku?product={market.hidden}"):
         response = client.get(url)
         assert response.status_code == 404, url

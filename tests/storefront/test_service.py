@@ -94,8 +94,9 @@ def test_store_page_lists_its_products_and_tags(rt: Runtime, market: Market) -> 
     page = service.store_page(rt, "leaf-and-cup")
     assert page.store.tags == ("handmade", "tea")
     assert [t.card.id for t in page.listing.tiles] == [market.tea]
-    with pytest.raises(service.StoreNotFound):
-        service.store_page(rt, "nobody-here")
+    for slug in ("nobody-here", "Leaf-And-Cup", "leaf\x00cup", "x" * 49, ""):
+        with pytest.raises(service.StoreNotFound):
+            service.store_page(rt, slug)
 
 
 def test_vertical_page_has_path_children_and_products_below_it(rt: Runtime, market: Market) -> None:
@@ -124,3 +125,18 @@ def test_facets_count_brands_kinds_stock_and_price_bands(rt: Runtime, market: Ma
     assert view.counts.in_stock == 2
     assert [n for _, _, n in view.counts.price_bands] == [0, 2, 0, 0, 0, 0, 0, 0]
     assert (view.counts.scanned, view.counts.exact) == (2, True)
+
+
+def test_a_product_whose_skus_are_all_inactive_shows_no_picker(rt: Runtime, market: Market) -> None:
+    bare = market.rows.product(market.corner, market.food, title_en="Empty Tin")
+    market.rows.sku(bare, market.corner, {"size": "S"}, status="inactive")
+    page = service.product_page(rt, bare)
+    assert (page.skus, page.axes, page.chosen) == ([], [], None)
+
+
+def test_a_category_created_after_the_tree_was_cached_is_found(rt: Runtime, market: Market) -> None:
+    service.listing(rt, ListingFilters(category_id=market.food.id))  # caches the tree
+    fresh = market.rows.category("drinks")
+    tea = market.rows.product(market.corner, fresh, title_en="Oolong")
+    assert [t.card.id for t in service.listing(rt, ListingFilters(category_id=fresh.id)).tiles] == [tea]
+    assert service.vertical_page(rt, "drinks").category.id == fresh.id

@@ -112,18 +112,31 @@ class _TreeCache:
 
     def __init__(self) -> None:
         self._trees: WeakKeyDictionary[object, tuple[float, CategoryTree]] = WeakKeyDictionary()
+        self._miss_reloads: WeakKeyDictionary[object, float] = WeakKeyDictionary()
         self._lock = Lock()
 
-    def get(self, rt: Runtime, *, stale_after: float = TREE_TTL_SECONDS) -> CategoryTree:
-        now = monotonic()
+    def get(self, rt: Runtime) -> CategoryTree:
         with self._lock:
             cached = self._trees.get(rt.uow)
-        if cached is not None and now - cached[0] < stale_after:
+        if cached is not None and monotonic() - cached[0] < TREE_TTL_SECONDS:
             return cached[1]
+        return self._load(rt)
+
+    def reload_on_miss(self, rt: Runtime) -> CategoryTree:
+        """A fresh tree, unless a miss reloaded it less than MISS_RELOAD_SECONDS ago (then the cached one)."""
+        now = monotonic()
+        with self._lock:
+            recent = now - self._miss_reloads.get(rt.uow, float("-inf")) < MISS_RELOAD_SECONDS
+            if not recent:
+                self._miss_reloads[rt.uow] = now
+        return self.get(rt) if recent else self._load(rt)
+
+    def _load(self, rt: Runtime) -> CategoryTree:
+        loaded_at = monotonic()
         with rt.uow(read_only=True) as uow:
             tree = category_tree_in(uow)
         with self._lock:
-            self._trees[rt.uow] = (now, tree)
+            self._trees[rt.uow] = (loaded_at, tree)
         return tree
 
     def forget(self, rt: Runtime) -> None:
@@ -151,7 +164,7 @@ def forget_category_tree(rt: Runtime) -> None:
 def _tree_knowing(rt: Runtime, known: Callable[[CategoryTree], bool]) -> CategoryTree:
     """The cached tree, reloaded (at most once a second) when it does not know what the caller looks for."""
     tree = category_tree(rt)
-    return tree if known(tree) else _tree_cache.get(rt, stale_after=MISS_RELOAD_SECONDS)
+    return tree if known(tree) else _tree_cache.reload_on_miss(rt)
 
 
 def _id_or_invalid(value: str, name: str) -> str:
@@ -189,6 +202,8 @@ def _text(value: str | None) -> str | None:
     text = (value or "").strip()
     if len(text) > MAX_QUERY_CHARS:
         raise InputInvalid(f"q is limited to {MAX_QUERY_CHARS} characters", field="q")
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):  # PostgreSQL refuses NUL in text outright
+        raise InputInvalid("q must not contain control characters", field="q")
     return text or None
 
 
@@ -265,15 +280,16 @@ def facets(rt: Runtime, filters: ListingFilters) -> FacetCounts:
         return facets_in(uow, query)
 
 
-def product_detail_in(uow: UnitOfWork, product_id: str, tree: CategoryTree | None = None) -> ProductDetail:
+def product_detail_in(uow: UnitOfWork, product_id: str, tree: CategoryTree) -> ProductDetail:
     """An active product with its active SKUs and category path; anything else is ProductNotFound."""
     repo = BrowseRepo(uow.conn)
-    product = repo.active_product(product_id) if is_valid_id(product_id) else None
-    if product is None:
+    found = repo.active_product_with_skus(product_id) if is_valid_id(product_id) else None
+    if found is None:
         raise ProductNotFound(product_id=product_id)
+    product, product_skus = found
     path_ids = [i for i in (product.vertical_id, product.category_l2_id, product.category_l3_id) if i]
-    path = [tree.by_id[i] for i in path_ids if i in tree.by_id] if tree else repo.categories_by_ids(path_ids)
-    return ProductDetail(product, repo.active_skus(product_id), path)
+    path = [tree.by_id[i] for i in path_ids if i in tree.by_id]
+    return ProductDetail(product, product_skus, path)
 
 
 def product_detail(rt: Runtime, product_id: str) -> ProductDetail:

@@ -21,7 +21,7 @@ ACTIVE = "active"
 # bound and `FacetCounts.exact` is False: one facet request then costs the same on 10k or 1M matches.
 FACET_SCAN_CAP = 5000
 # A probe counts at most this many index entries of a candidate driver (see `Driver`).
-PROBE_CAP = 2000
+PROBE_CAP = 1000
 # Upper edges of the price bands, in fen (the last band is open-ended).
 PRICE_BAND_EDGES = (5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000)
 
@@ -406,26 +406,6 @@ class BrowseRepo:
             scanned=scanned, exact=scanned < FACET_SCAN_CAP,
         )
 
-    def category(self, category_id: str) -> CategoryRef | None:
-        return self._one_category(categories.c.id == category_id)
-
-    def category_by_slug(self, slug: str) -> CategoryRef | None:
-        return self._one_category(categories.c.slug == slug)
-
-    def _one_category(self, term: sa.ColumnElement[bool]) -> CategoryRef | None:
-        row = self.conn.execute(self._category_select().where(term)).first()
-        return None if row is None else CategoryRef(*row)
-
-    def categories_by_ids(self, ids: Sequence[str]) -> list[CategoryRef]:
-        """Active categories among `ids`, ordered from the vertical down (a breadcrumb)."""
-        stmt = self._category_select().where(categories.c.id.in_(list(ids))).order_by(categories.c.level)
-        return [CategoryRef(*row) for row in self.conn.execute(stmt)]
-
-    def children(self, parent_id: str) -> list[CategoryRef]:
-        stmt = (self._category_select().where(categories.c.parent_id == parent_id)
-                .order_by(categories.c.position, categories.c.slug))
-        return [CategoryRef(*row) for row in self.conn.execute(stmt)]
-
     def active_categories(self) -> list[CategoryRef]:
         """Every active category, ordered by level, position and slug (small: a few hundred rows)."""
         stmt = self._category_select().order_by(categories.c.level, categories.c.position, categories.c.slug)
@@ -436,27 +416,30 @@ class BrowseRepo:
         return sa.select(categories.c.id, categories.c.parent_id, categories.c.level, categories.c.slug,
                          categories.c.name_en, categories.c.name_zh).where(categories.c.active.is_(True))
 
-    def active_product(self, product_id: str) -> ProductRow | None:
-        row = self.conn.execute(_ACTIVE_PRODUCT, {"product_id": product_id}).first()
-        if row is None:
+    def active_product_with_skus(self, product_id: str) -> tuple[ProductRow, list[SkuRow]] | None:
+        """An active product and its active SKUs in position order, in one round trip (a left join)."""
+        rows = self.conn.execute(_PRODUCT_WITH_SKUS, {"product_id": product_id}).all()
+        if not rows:
             return None
-        values = row._asdict()
+        values = {name: getattr(rows[0], name) for name in ProductRow.__slots__}
         for name in ("min_price_minor", "max_price_minor", "sales_count"):
             values[name] = int(values[name])
         values["in_stock"] = bool(values["in_stock"])
-        return ProductRow(**values)
-
-    def active_skus(self, product_id: str) -> list[SkuRow]:
-        return [SkuRow(r.id, r.code, dict(r.options or {}), int(r.price_minor),
-                       None if r.list_price_minor is None else int(r.list_price_minor), int(r.position))
-                for r in self.conn.execute(_ACTIVE_SKUS, {"product_id": product_id})]
+        return ProductRow(**values), [_sku(r) for r in rows if r.sku_id is not None]
 
 
-# Built once: the product page runs these on every view, and building a statement costs more than running it.
-_ACTIVE_PRODUCT = sa.select(*(products.c[name] for name in ProductRow.__slots__)).where(
-    products.c.id == sa.bindparam("product_id"), _IS_ACTIVE)
-_ACTIVE_SKUS = (sa.select(skus.c.id, skus.c.code, skus.c.options, skus.c.price_minor, skus.c.list_price_minor,
-                          skus.c.position)
-                .where(skus.c.product_id == sa.bindparam("product_id"),
-                       skus.c.status == sa.literal_column(f"'{ACTIVE}'"))
-                .order_by(skus.c.position, skus.c.id))
+def _sku(r: Any) -> SkuRow:
+    return SkuRow(r.sku_id, r.sku_code, dict(r.sku_options or {}), int(r.sku_price_minor),
+                  None if r.sku_list_price_minor is None else int(r.sku_list_price_minor), int(r.sku_position))
+
+
+# Built once: the product page runs this on every view, and building a statement costs more than running it.
+_SKU_COLUMNS = [skus.c[name].label(f"sku_{name}") for name in
+                ("id", "code", "options", "price_minor", "list_price_minor", "position")]
+_PRODUCT_WITH_SKUS = (
+    sa.select(*(products.c[name] for name in ProductRow.__slots__), *_SKU_COLUMNS)
+    .select_from(products.outerjoin(skus, sa.and_(skus.c.product_id == products.c.id,
+                                                  skus.c.status == sa.literal_column(f"'{ACTIVE}'"))))
+    .where(products.c.id == sa.bindparam("product_id"), _IS_ACTIVE)
+    .order_by(skus.c.position, skus.c.id)
+)

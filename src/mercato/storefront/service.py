@@ -1,11 +1,13 @@
 """Shopper use cases: home, category, listing, product and store pages, composed from catalog, stores and inventory.
 
 Each use case is one read-only unit of work and a fixed number of queries whatever the page size (no N+1):
-the catalog rows first, then every store, brand and stock level they mention in one query each.
+the catalog rows first, then every store, brand and stock level they mention in one query each; store and brand
+cards come from a per-process cache (storefront.cache, 30 s), so a suspension hides a product page within that.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
@@ -40,6 +42,7 @@ from mercato.stores.model import BrandView, StoreKind, StoreStatus, StoreView
 SHELF_SIZE = 4
 STORES_ON_HOME = 8
 MAX_CHOICE_CHARS = 64
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
 
 
 class StoreNotFound(EntityNotFound):
@@ -135,8 +138,8 @@ def store_page(rt: Runtime, slug: str, cursor: str | None = None, sort: str = "n
 
 
 def _active_store_by_slug(rt: Runtime, slug: str) -> StoreView:
-    if not 0 < len(slug) <= 48:
-        raise StoreNotFound(slug=slug)
+    if not SLUG.fullmatch(slug):  # no query for what cannot be a slug (and PostgreSQL refuses NUL bytes)
+        raise StoreNotFound(slug=slug[:48])
     try:
         store = stores.get_store_by_slug(rt, slug)
     except EntityNotFound:

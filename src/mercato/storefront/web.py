@@ -1,6 +1,7 @@
 """The storefront pages: home, category, listing with filters, product with its SKU picker, store; htmx fragments.
 
 Every page works without JavaScript; htmx only swaps in the facet counts and the chosen SKU's price and stock.
+The product page and its SKU fragment are key lookups and run on the event loop (see storefront.api on why).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ SORTS = ("newest", "price_asc", "price_desc", "sales")
 RESERVED_PARAMS = frozenset({"product"})
 
 
-def _rt(request: Request) -> Runtime:
+async def _rt(request: Request) -> Runtime:
+    # async on purpose: FastAPI runs a plain `def` dependency in the thread pool, one more hop per request
     rt: Runtime = request.app.state.runtime
     return rt
 
@@ -135,13 +137,13 @@ def _choice(request: Request) -> dict[str, str]:
 
 
 @router.get("/p/{product_id}", response_class=HTMLResponse)
-def product_page(request: Request, rt: Rt, product_id: str) -> HTMLResponse:
+async def product_page(request: Request, rt: Rt, product_id: str) -> HTMLResponse:
     page = service.product_page(rt, product_id[:32], _choice(request))
     return render(request, "storefront/product.html", page=page, product=page.detail.product)
 
 
 @router.get("/fragments/sku", response_class=HTMLResponse)
-def sku_fragment(request: Request, rt: Rt, product: Annotated[str, Query(max_length=32)]) -> HTMLResponse:
+async def sku_fragment(request: Request, rt: Rt, product: Annotated[str, Query(max_length=32)]) -> HTMLResponse:
     page = service.product_page(rt, product, _choice(request))
     return render(request, "storefront/_sku.html", page=page)
 
