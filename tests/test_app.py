@@ -50,3 +50,17 @@ def test_openapi_document_is_served(client: TestClient, rt: Runtime) -> None:
     assert spec["info"]["title"] == "Mercato"
     assert "/api/v1/health" in spec["paths"]
     assert client.get("/docs").status_code == 200
+
+
+def test_a_value_the_database_cannot_store_is_bad_input_not_a_server_error(client: TestClient) -> None:
+    from sqlalchemy.exc import DataError
+
+    app = client.app
+
+    @app.get("/api/v1/_test_unstorable")  # type: ignore[attr-defined, untyped-decorator]
+    def unstorable() -> None:
+        raise DataError("INSERT ...", {}, ValueError("text fields cannot contain NUL (0x00) bytes"))
+
+    response = client.get("/api/v1/_test_unstorable")
+    assert response.status_code == 400
+    assert response.json()["code"] == "input_invalid"

@@ -41,8 +41,9 @@ SESSION_COOKIE = "mercato_session"
 LANG_COOKIE = "mercato_lang"
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
-API_ROUTERS = (accounts_api, stores_api, catalog_api, inventory_api, storefront_api, audit_api)
-PAGE_ROUTERS = (accounts_web, stores_web, catalog_web, inventory_web, audit_web, storefront_web)
+# Shopper routes first: routes are matched in order, and browsing is most of the traffic.
+API_ROUTERS = (storefront_api, accounts_api, stores_api, catalog_api, inventory_api, audit_api)
+PAGE_ROUTERS = (storefront_web, accounts_web, stores_web, catalog_web, inventory_web, audit_web)
 
 
 def build_runtime(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:

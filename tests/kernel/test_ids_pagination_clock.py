@@ -63,3 +63,9 @@ def test_fixed_clock_moves_only_when_told() -> None:
     assert clock.now() == datetime(2026, 1, 1, 0, 15, tzinfo=UTC)
     with pytest.raises(ValueError):
         FixedClock(datetime(2026, 1, 1))
+
+
+def test_ids_from_one_process_strictly_increase_even_within_a_millisecond() -> None:
+    ids = [new_id() for _ in range(20000)]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)

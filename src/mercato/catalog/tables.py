@@ -47,9 +47,9 @@ prohibited_words = sa.Table(
 products = sa.Table(
     "products", metadata,
     id_column(),  # time-ordered, so ordering by id is ordering by creation
-    fk("store_id", "stores.id"),
+    fk("store_id", "stores.id", index=False),  # ix_products_store leads with store_id
     sa.Column("store_kind", sa.String(16), nullable=False),
-    fk("brand_id", "brands.id", nullable=True),
+    fk("brand_id", "brands.id", nullable=True, index=False),  # ix_products_brand_path leads with brand_id
     fk("category_id", "categories.id", index=False),
     sa.Column("vertical_id", sa.String(26), nullable=False),
     sa.Column("category_l2_id", sa.String(26), nullable=True),
@@ -72,7 +72,6 @@ products = sa.Table(
     sa.Index("ix_products_l1", "status", "vertical_id", "id"),
     sa.Index("ix_products_l2", "status", "category_l2_id", "id"),
     sa.Index("ix_products_l3", "status", "category_l3_id", "id"),
-    sa.Index("ix_products_brand", "brand_id", "status"),
     sa.Index("ix_products_status_id", "status", "id"),
     # Shopper listings (catalog.browse_repo): one index per sort order per category level, and the brand's and
     # store kind's products by category path and price, which a listing walks when they are few.

@@ -25,7 +25,10 @@ class ProhibitedWordInvalid(InputInvalid):
 
 
 def _kept(char: str) -> bool:
-    return unicodedata.combining(char) == 0 and unicodedata.category(char) not in ("Mn", "Me", "Cf")
+    category = unicodedata.category(char)
+    if category == "Cc":
+        return char.isspace()
+    return unicodedata.combining(char) == 0 and category not in ("Mn", "Me", "Cf")
 
 
 def normalise_text(text: str) -> str:

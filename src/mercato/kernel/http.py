@@ -11,9 +11,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mercato.kernel.errors import AccessDenied, DomainError, NotAuthenticated
+from mercato.kernel.errors import AccessDenied, DomainError, InputInvalid, NotAuthenticated
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 
@@ -76,7 +77,13 @@ def install_api_error_handlers(app: FastAPI, page_error: Any = None) -> None:
             return page_error(request, exc.status_code, str(exc.detail), f"http_{exc.status_code}")
         return _http_problem(exc)
 
+    async def on_unstorable(request: Request, exc: Exception) -> Any:
+        # The last line of defence: a value the database cannot store (a NUL character in PostgreSQL text, a
+        # number past the column's range) is bad input, not a server fault. The unit of work has rolled back.
+        return await on_domain(request, InputInvalid("A value cannot be stored (control characters or out of range)"))
+
     app.add_exception_handler(DomainError, on_domain)
+    app.add_exception_handler(DataError, on_unstorable)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 14:46:52.462867
+Create Date: 2026-11-26 16:23:45.383534
 """
 
 from collections.abc import Sequence
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import mercato.kernel.db
+
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -207,24 +208,21 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_products'))
     )
     with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.create_index('ix_products_brand', ['brand_id', 'status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_products_brand_id'), ['brand_id'], unique=False)
-        batch_op.create_index('ix_products_l1', ['status', 'vertical_id', 'id'], unique=False)
-        batch_op.create_index('ix_products_l2', ['status', 'category_l2_id', 'id'], unique=False)
-        batch_op.create_index('ix_products_l3', ['status', 'category_l3_id', 'id'], unique=False)
-        batch_op.create_index('ix_products_status_id', ['status', 'id'], unique=False)
-        batch_op.create_index('ix_products_price', ['status', 'min_price_minor', 'id'], unique=False)
-        batch_op.create_index('ix_products_sales', ['status', 'sales_count', 'id'], unique=False)
-        batch_op.create_index('ix_products_l1_price', ['status', 'vertical_id', 'min_price_minor', 'id'], unique=False)
-        batch_op.create_index('ix_products_l1_sales', ['status', 'vertical_id', 'sales_count', 'id'], unique=False)
-        batch_op.create_index('ix_products_l2_price', ['status', 'category_l2_id', 'min_price_minor', 'id'], unique=False)
-        batch_op.create_index('ix_products_l2_sales', ['status', 'category_l2_id', 'sales_count', 'id'], unique=False)
-        batch_op.create_index('ix_products_l3_price', ['status', 'category_l3_id', 'min_price_minor', 'id'], unique=False)
-        batch_op.create_index('ix_products_l3_sales', ['status', 'category_l3_id', 'sales_count', 'id'], unique=False)
         batch_op.create_index('ix_products_brand_path', ['brand_id', 'status', 'vertical_id', 'category_l2_id', 'category_l3_id', 'min_price_minor'], unique=False)
         batch_op.create_index('ix_products_kind_path', ['store_kind', 'status', 'vertical_id', 'category_l2_id', 'category_l3_id', 'min_price_minor'], unique=False)
+        batch_op.create_index('ix_products_l1', ['status', 'vertical_id', 'id'], unique=False)
+        batch_op.create_index('ix_products_l1_price', ['status', 'vertical_id', 'min_price_minor', 'id'], unique=False)
+        batch_op.create_index('ix_products_l1_sales', ['status', 'vertical_id', 'sales_count', 'id'], unique=False)
+        batch_op.create_index('ix_products_l2', ['status', 'category_l2_id', 'id'], unique=False)
+        batch_op.create_index('ix_products_l2_price', ['status', 'category_l2_id', 'min_price_minor', 'id'], unique=False)
+        batch_op.create_index('ix_products_l2_sales', ['status', 'category_l2_id', 'sales_count', 'id'], unique=False)
+        batch_op.create_index('ix_products_l3', ['status', 'category_l3_id', 'id'], unique=False)
+        batch_op.create_index('ix_products_l3_price', ['status', 'category_l3_id', 'min_price_minor', 'id'], unique=False)
+        batch_op.create_index('ix_products_l3_sales', ['status', 'category_l3_id', 'sales_count', 'id'], unique=False)
+        batch_op.create_index('ix_products_price', ['status', 'min_price_minor', 'id'], unique=False)
+        batch_op.create_index('ix_products_sales', ['status', 'sales_count', 'id'], unique=False)
+        batch_op.create_index('ix_products_status_id', ['status', 'id'], unique=False)
         batch_op.create_index('ix_products_store', ['store_id', 'status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_products_store_id'), ['store_id'], unique=False)
 
     op.create_table('store_applications',
     sa.Column('id', sa.String(length=26), nullable=False),
@@ -257,6 +255,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_store_applications_applicant_id'), ['applicant_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_store_applications_brand_id'), ['brand_id'], unique=False)
         batch_op.create_index('ix_store_applications_status', ['status', 'submitted_at'], unique=False)
+        batch_op.create_index('uq_store_applications_pending_applicant', ['applicant_id'], unique=True, sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
+        batch_op.create_index('uq_store_applications_pending_slug', ['slug'], unique=True, sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
 
     op.create_table('store_staff',
     sa.Column('store_id', sa.String(length=26), nullable=False),
@@ -356,30 +356,29 @@ def downgrade() -> None:
 
     op.drop_table('store_staff')
     with op.batch_alter_table('store_applications', schema=None) as batch_op:
+        batch_op.drop_index('uq_store_applications_pending_slug', sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
+        batch_op.drop_index('uq_store_applications_pending_applicant', sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
         batch_op.drop_index('ix_store_applications_status')
         batch_op.drop_index(batch_op.f('ix_store_applications_brand_id'))
         batch_op.drop_index(batch_op.f('ix_store_applications_applicant_id'))
 
     op.drop_table('store_applications')
     with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_products_store_id'))
         batch_op.drop_index('ix_products_store')
-        batch_op.drop_index('ix_products_kind_path')
-        batch_op.drop_index('ix_products_brand_path')
-        batch_op.drop_index('ix_products_l3_sales')
-        batch_op.drop_index('ix_products_l3_price')
-        batch_op.drop_index('ix_products_l2_sales')
-        batch_op.drop_index('ix_products_l2_price')
-        batch_op.drop_index('ix_products_l1_sales')
-        batch_op.drop_index('ix_products_l1_price')
+        batch_op.drop_index('ix_products_status_id')
         batch_op.drop_index('ix_products_sales')
         batch_op.drop_index('ix_products_price')
-        batch_op.drop_index('ix_products_status_id')
+        batch_op.drop_index('ix_products_l3_sales')
+        batch_op.drop_index('ix_products_l3_price')
         batch_op.drop_index('ix_products_l3')
+        batch_op.drop_index('ix_products_l2_sales')
+        batch_op.drop_index('ix_products_l2_price')
         batch_op.drop_index('ix_products_l2')
+        batch_op.drop_index('ix_products_l1_sales')
+        batch_op.drop_index('ix_products_l1_price')
         batch_op.drop_index('ix_products_l1')
-        batch_op.drop_index(batch_op.f('ix_products_brand_id'))
-        batch_op.drop_index('ix_products_brand')
+        batch_op.drop_index('ix_products_kind_path')
+        batch_op.drop_index('ix_products_brand_path')
 
     op.drop_table('products')
     op.drop_table('brand_authorisations')
