@@ -136,7 +136,8 @@ def _open_store(uow: UnitOfWork, operator: Principal, application: ApplicationVi
     store = StoreView(
         id=new_id(), slug=application.slug, kind=application.kind, status=StoreStatus.ACTIVE,
         name_en=application.name_en, name_zh=application.name_zh, description_en=application.description,
-        description_zh=application.description, logo_url=None, brand_id=application.brand_id, owner_id=application.applicant_id,
+        description_zh=application.description, logo_url=None, brand_id=application.brand_id,
+        owner_id=application.applicant_id,
         created_at=now)
     stores.insert(store)
     StaffRepo(uow.conn).add(store.id, application.applicant_id, StaffRole.OWNER, frozenset(), now)
