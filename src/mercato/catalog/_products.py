@@ -33,7 +33,7 @@ from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWork
 from mercato.stores import service as stores_service
-from mercato.stores.model import StoreView
+from mercato.stores.model import StoreStatus, StoreStatusChanged, StoreView
 
 
 def create_product(rt: Runtime, principal: Principal, store_id: str, draft: ProductDraft) -> ProductView:
@@ -175,6 +175,13 @@ def _active_skus_in_stock(uow: UnitOfWork, skus: list[SkuView]) -> bool:
     # Only active SKUs count: stock of a withdrawn SKU cannot be bought.
     active = [s.id for s in skus if s.status is SkuStatus.ACTIVE]
     return any(level.available > 0 for level in inventory.availability_in(uow, active).values())
+
+
+def on_store_status_changed(rt: Runtime, uow: UnitOfWork, event: StoreStatusChanged) -> None:
+    """A suspended store's goods leave the storefront, and come back as they were on reinstatement."""
+    active, hidden = ProductStatus.ACTIVE.value, ProductStatus.STORE_SUSPENDED.value
+    source, target = (active, hidden) if event.status is StoreStatus.SUSPENDED else (hidden, active)
+    ProductRepo(uow.conn).move_store_products(event.store_id, source, target, rt.clock.now())
 
 
 def on_stock_level_changed(rt: Runtime, uow: UnitOfWork, event: StockLevelChanged) -> None:

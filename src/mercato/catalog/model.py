@@ -34,6 +34,7 @@ class ProductStatus(StrEnum):
     ACTIVE = "active"
     REJECTED = "rejected"
     DELISTED = "delisted"
+    STORE_SUSPENDED = "store_suspended"  # was active; hidden while the operator suspends its store
 
 
 class SkuStatus(StrEnum):
@@ -45,9 +46,10 @@ _S = ProductStatus
 TRANSITIONS: Mapping[ProductStatus, frozenset[ProductStatus]] = {
     _S.DRAFT: frozenset({_S.PENDING_REVIEW, _S.ACTIVE}),
     _S.PENDING_REVIEW: frozenset({_S.ACTIVE, _S.REJECTED}),  # approve / reject, or edited out of a restricted one
-    _S.ACTIVE: frozenset({_S.DELISTED, _S.PENDING_REVIEW}),  # delist / edited into (or within) a restricted one
+    _S.ACTIVE: frozenset({_S.DELISTED, _S.PENDING_REVIEW, _S.STORE_SUSPENDED}),  # delist / edited into a restricted one
     _S.REJECTED: frozenset({_S.PENDING_REVIEW, _S.ACTIVE}),  # the merchant fixes it and resubmits
     _S.DELISTED: frozenset({_S.ACTIVE, _S.PENDING_REVIEW}),  # relist
+    _S.STORE_SUSPENDED: frozenset({_S.ACTIVE}),  # only the store's reinstatement brings it back
 }
 
 

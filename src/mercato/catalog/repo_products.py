@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -66,6 +67,13 @@ class ProductRepo:
 
     def update_sku(self, sku_id: str, **values: Any) -> None:
         self.conn.execute(skus.update().where(skus.c.id == sku_id).values(**values))
+
+    def move_store_products(self, store_id: str, source: str, target: str, now: datetime) -> int:
+        """Every product of `store_id` in status `source` goes to `target` (one conditional update)."""
+        result = self.conn.execute(products.update()
+                                   .where(products.c.store_id == store_id, products.c.status == source)
+                                   .values(status=target, updated_at=now))
+        return int(result.rowcount)
 
     def set_in_stock(self, product_id: str, in_stock: bool) -> None:
         # Conditional, so a stock change that does not flip the flag writes nothing to the product row.

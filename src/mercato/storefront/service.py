@@ -74,6 +74,11 @@ def forget_cards(rt: Runtime) -> None:
     _brands_cache.forget(rt)
 
 
+def on_store_status_changed(rt: Runtime, uow: UnitOfWork, event: object) -> None:
+    """A suspended or reinstated store shows at once, not when its cached card expires."""
+    uow.after_commit(lambda: forget_cards(rt))
+
+
 def tiles_in(rt: Runtime, uow: UnitOfWork, cards: list[ProductCard]) -> list[ProductTile]:
     """Cards with their stores and brands: at most two queries for any number of cards (see CardCache)."""
     by_store = _stores_in(rt, uow, (c.store_id for c in cards))

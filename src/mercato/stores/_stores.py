@@ -17,6 +17,7 @@ from mercato.stores.model import (
     Permission,
     StoreKind,
     StoreStatus,
+    StoreStatusChanged,
     StoreView,
     change_store_status,
     effective_permissions,
@@ -162,5 +163,6 @@ def _change_status(rt: Runtime, operator: Principal, store_id: str, target: Stor
             raise StoreStatusConflict(f"The store is already {target.value}", status=target.value)
         action = "store.suspend" if target is StoreStatus.SUSPENDED else "store.reinstate"
         audit.record(uow, operator, action, "store", store_id, {"reason": reason} if reason else {}, now)
+        rt.events.publish(uow, StoreStatusChanged(store_id, target))
         uow.commit()
     return replace(store, status=target, suspension_reason=reason)

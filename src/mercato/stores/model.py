@@ -140,6 +140,14 @@ class ApplicationView:
 
 
 @dataclass(frozen=True, slots=True)
+class StoreStatusChanged:
+    """Published when an operator suspends or reinstates a store; catalog hides or shows its goods."""
+
+    store_id: str
+    status: StoreStatus
+
+
+@dataclass(frozen=True, slots=True)
 class StaffMember:
     store_id: str
     user_id: str
