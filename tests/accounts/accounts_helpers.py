@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
 from mercato.accounts.model import UserView
 from mercato.kernel.principal import Principal
-
-PASSWORD = "Tiger1234"
+from support import PASSWORD as PASSWORD
+from support import csrf_from as csrf_from
 
 MakeUser = Callable[..., UserView]
 
@@ -20,10 +19,6 @@ def principal_of(user: UserView, via: str = "session") -> Principal:
                      is_operator=user.is_operator, locale=user.locale, via=via, credential_id="test")
 
 
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "the page has no CSRF field"
-    return match.group(1)
 
 
 def page_login(client: TestClient, email: str, password: str = PASSWORD) -> None:

@@ -4,14 +4,11 @@ catalog and inventory row so a refusal can be shown to have changed nothing."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
 
-from mercato.accounts import service as accounts
-from mercato.accounts.model import principal_of
 from mercato.audit import service as audit
 from mercato.catalog import service as catalog
 from mercato.catalog.model import ProductDraft, SkuDraft
@@ -22,18 +19,15 @@ from mercato.kernel.idgen import new_id
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.stores.tables import brand_authorisations, brands, store_staff, stores
+from support import PASSWORD as PASSWORD
+from support import csrf_from as csrf_from
+from support import log_in as log_in
+from support import person as person
 
-PASSWORD = "Tiger1234"
 TABLES = (categories, category_attributes, commission_rates, prohibited_words, products, skus, stock,
           stock_movements)
 
 
-def person(rt: Runtime, email: str, *, operator: bool = False, name: str = "Someone") -> Principal:
-    if operator:
-        user = accounts.create_operator(rt, email, PASSWORD, name)
-    else:
-        user = accounts.register(rt, email, PASSWORD, name)
-    return principal_of(user, "token", "test")
 
 
 def open_store(rt: Runtime, owner: Principal, *, slug: str, kind: str = "independent",
@@ -121,13 +115,4 @@ def audit_actions(rt: Runtime, target_type: str, target_id: str) -> list[str]:
         return sorted(e.action for e in audit.entries_for_target_in(uow, target_type, target_id))
 
 
-def log_in(client: Any, rt: Runtime, principal: Principal) -> None:
-    """Make `client` a logged-in browser of `principal` (a real page session)."""
-    result = accounts.login(rt, principal.email, PASSWORD)
-    client.cookies.set("mercato_session", result.session_secret)
 
-
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "the page has no CSRF field"
-    return match.group(1)

@@ -8,8 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from mercato.accounts import service as accounts
-from mercato.accounts.model import principal_of
 from mercato.audit import service as audit
 from mercato.audit.tables import audit_log
 from mercato.kernel.principal import Principal
@@ -24,18 +22,16 @@ from mercato.stores.tables import (
     store_tags,
 )
 from mercato.stores.tables import stores as stores_table
+from support import PASSWORD as PASSWORD
+from support import bearer as bearer
+from support import csrf_from as csrf_from
+from support import log_in as log_in
+from support import person as person
 
-PASSWORD = "Tiger1234"
 VALID_RESIDENT_ID = "11010519491231002X"
 STORES_TABLES = (brands, store_applications, stores_table, store_staff, store_tags, brand_authorisations)
 
 
-def person(rt: Runtime, email: str, *, operator: bool = False, name: str = "Someone") -> Principal:
-    if operator:
-        user = accounts.create_operator(rt, email, PASSWORD, name)
-    else:
-        user = accounts.register(rt, email, PASSWORD, name)
-    return principal_of(user, "token", "test")
 
 
 def independent_draft(**overrides: Any) -> ApplicationDraft:
@@ -73,9 +69,6 @@ def audit_actions(rt: Runtime, target_type: str, target_id: str) -> list[str]:
         return [e.action for e in audit.entries_for_target_in(uow, target_type, target_id)]
 
 
-def bearer(rt: Runtime, principal: Principal) -> dict[str, str]:
-    plain, _ = accounts.create_api_token(rt, principal, "tests")
-    return {"Authorization": f"Bearer {plain}"}
 
 
 APPLICATION_BODY: dict[str, Any] = {
@@ -84,15 +77,4 @@ APPLICATION_BODY: dict[str, Any] = {
     "owner_id_number": VALID_RESIDENT_ID}
 
 
-def log_in(client: Any, rt: Runtime, principal: Principal) -> None:
-    """Make `client` a logged-in browser of `principal` (a real page session, switching users if needed)."""
-    result = accounts.login(rt, principal.email, PASSWORD)
-    client.cookies.set("mercato_session", result.session_secret)
 
-
-def csrf_from(html: str) -> str:
-    import re
-
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "the page has no CSRF field"
-    return match.group(1)

@@ -27,7 +27,7 @@ DOMAIN = "demo.mercato"
 MERCHANT_PASSWORD = "demo-merchant-2026"  # noqa: S105
 CONSUMER_PASSWORD = "demo-consumer-2026"  # noqa: S105
 DEMO_LOGINS = (
-    DemoLogin("consumer", f"consumer@{DOMAIN}", CONSUMER_PASSWORD, "shops, pays, reviews"),
+    DemoLogin("consumer", f"consumer@{DOMAIN}", CONSUMER_PASSWORD, "browses both kinds of store"),
     DemoLogin("flagship merchant", f"flagship@{DOMAIN}", "demo-flagship-2026", "owns a brand flagship store"),
     DemoLogin("independent merchant", f"indie@{DOMAIN}", "demo-indie-2026", "owns an independent shop"),
     DemoLogin("operator", f"operator@{DOMAIN}", "demo-operator-2026", "platform operations"),

@@ -277,8 +277,10 @@ def _print_summary(console: Console, report: SeedReport) -> None:
 
 def _logins_table(logins: tuple[DemoLogin, ...]) -> RichTable:
     table = RichTable(title="Demo logins")
-    for column in ("role", "email", "password", "what for"):
-        table.add_column(column)
+    # Emails and passwords are what people copy: never truncated, whatever the terminal's width.
+    for column in ("role", "email", "password"):
+        table.add_column(column, no_wrap=True, overflow="fold", min_width=len(column))
+    table.add_column("what for", overflow="fold")
     for login in logins:
         table.add_row(login.role, login.email, login.password, login.note)
     return table
