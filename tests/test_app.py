@@ -64,3 +64,17 @@ def test_a_value_the_database_cannot_store_is_bad_input_not_a_server_error(clien
     response = client.get("/api/v1/_test_unstorable")
     assert response.status_code == 400
     assert response.json()["code"] == "input_invalid"
+
+
+def test_a_constraint_settling_a_race_is_a_conflict_not_a_server_error(client: TestClient) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    app = client.app
+
+    @app.get("/api/v1/_test_race")  # type: ignore[attr-defined, untyped-decorator]
+    def race() -> None:
+        raise IntegrityError("INSERT ...", {}, ValueError("duplicate key value violates unique constraint"))
+
+    response = client.get("/api/v1/_test_race")
+    assert response.status_code == 409
+    assert response.json()["code"] == "duplicate"

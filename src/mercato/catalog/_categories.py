@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from mercato.audit import service as audit
+from mercato.catalog import browse
 from mercato.catalog._access import require_operator
 from mercato.catalog.repo import TaxonomyRepo
 from mercato.catalog.taxonomy import (
@@ -59,6 +60,7 @@ def create_category(rt: Runtime, operator: Principal, parent_id: str | None, slu
         TaxonomyRepo(uow.conn).insert_category(cat, rt.clock.now())
         audit.record(uow, operator, "category.create", "category", cat.id,
                      {"slug": slug, "parent_id": parent_id, "restricted": restricted}, rt.clock.now())
+        uow.after_commit(lambda: browse.forget_category_tree(rt))  # this process shows the change at once
         uow.commit()
     return cat
 
@@ -80,6 +82,7 @@ def update_category(rt: Runtime, operator: Principal, category_id: str, *, name_
         TaxonomyRepo(uow.conn).update_category(after)
         audit.record(uow, operator, "category.update", "category", category_id, _diff(before, after),
                      rt.clock.now())
+        uow.after_commit(lambda: browse.forget_category_tree(rt))  # this process shows the change at once
         uow.commit()
     return after
 
@@ -96,6 +99,7 @@ def set_category_attributes(rt: Runtime, operator: Principal, category_id: str,
         TaxonomyRepo(uow.conn).replace_attributes(category_id, defs)
         audit.record(uow, operator, "category.attributes.set", "category", category_id,
                      {"codes": [a.code for a in defs]}, rt.clock.now())
+        uow.after_commit(lambda: browse.forget_category_tree(rt))  # this process shows the change at once
         uow.commit()
     return replace(before, attributes=tuple(defs))
 

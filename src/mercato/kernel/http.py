@@ -11,10 +11,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mercato.kernel.errors import AccessDenied, DomainError, InputInvalid, NotAuthenticated
+from mercato.kernel.errors import AccessDenied, DomainError, DuplicateEntity, InputInvalid, NotAuthenticated
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 
@@ -82,8 +82,13 @@ def install_api_error_handlers(app: FastAPI, page_error: Any = None) -> None:
         # number past the column's range) is bad input, not a server fault. The unit of work has rolled back.
         return await on_domain(request, InputInvalid("A value cannot be stored (control characters or out of range)"))
 
+    async def on_conflict(request: Request, exc: Exception) -> Any:
+        # Two requests raced past a use case's own uniqueness check and the database's constraint settled it.
+        return await on_domain(request, DuplicateEntity("It was just created by another request; reload and retry"))
+
     app.add_exception_handler(DomainError, on_domain)
     app.add_exception_handler(DataError, on_unstorable)
+    app.add_exception_handler(IntegrityError, on_conflict)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
 
