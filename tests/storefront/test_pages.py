@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from mercato.catalog import browse
+from mercato.catalog.tables import category_attributes, products
+from mercato.kernel.runtime import Runtime
 from storefront.catalog_rows import Market
 
 
@@ -116,3 +120,23 @@ def test_store_page_shows_profile_tags_and_products_in_chinese(client: TestClien
     assert "叶与杯" in response.text and "西湖龙井" in response.text
     assert 'data-testid="store-tag">tea' in response.text
     assert product_cards(response.text) == [market.tea]
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Fabric"), ("zh-CN", "面料")])
+def test_product_page_names_attributes_in_the_visitors_language(
+        client: TestClient, market: Market, rt: Runtime, lang: str, label: str) -> None:
+    vertical_id = _vertical_of(rt, market.shirt)
+    with rt.uow() as uow:
+        uow.conn.execute(category_attributes.insert().values(
+            category_id=vertical_id, code="material", name_en="Fabric", name_zh="面料", required=False,
+            options=None, position=0))
+        uow.commit()
+    browse.forget_category_tree(rt)
+    client.cookies.set("mercato_lang", lang)
+    html = client.get(f"/p/{market.shirt}").text
+    assert f"<th>{label}</th><td>cotton</td>" in html
+
+
+def _vertical_of(rt: Runtime, product_id: str) -> str:
+    with rt.uow(read_only=True) as uow:
+        return str(uow.conn.execute(sa.select(products.c.vertical_id).where(products.c.id == product_id)).scalar_one())

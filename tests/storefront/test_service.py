@@ -46,10 +46,10 @@ def test_a_listing_names_its_stores_and_brands_in_a_fixed_number_of_queries(
         page = service.listing(rt, ListingFilters(limit=8))
     selects = [s for s in first if s.startswith("SELECT")]
     assert len(page.tiles) == 8 and all(t.store is not None for t in page.tiles)
-    assert len(selects) == 5  # the category tree (then kept), the products, their stores, tags and brands
+    assert len(selects) == 6  # category tree + attribute names (then kept), products, stores, tags, brands
     with counting(rt) as again:
         service.listing(rt, ListingFilters(limit=8))
-    assert [s for s in again if s.startswith("SELECT")] == selects[1:2]  # stores and brands are kept too
+    assert [s for s in again if s.startswith("SELECT")] == selects[2:3]  # stores and brands are kept too
 
 
 def test_product_page_shows_active_skus_with_stock_axes_store_brand_and_breadcrumbs(

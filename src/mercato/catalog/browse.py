@@ -85,7 +85,9 @@ class ProductDetail:
 class CategoryTree:
     """Every active category, indexed for the shopper pages (a few hundred rows: cheap to hold per process)."""
 
-    def __init__(self, categories: list[CategoryRef]) -> None:
+    def __init__(self, categories: list[CategoryRef],
+                 attribute_names: dict[str, dict[str, tuple[str, str]]] | None = None) -> None:
+        self.attribute_names = attribute_names or {}
         self.by_id = {c.id: c for c in categories}
         self.by_slug = {c.slug: c for c in categories}
         self.children: dict[str | None, list[CategoryRef]] = {}
@@ -94,6 +96,14 @@ class CategoryTree:
 
     def verticals(self) -> list[CategoryRef]:
         return [c for c in self.children.get(None, []) if c.level == 1]
+
+    def attribute_labels(self, path: list[CategoryRef]) -> dict[str, dict[str, str]]:
+        """The names of the attributes a product on `path` carries, inherited down the path (deeper wins)."""
+        labels: dict[str, dict[str, str]] = {}
+        for category in path:
+            for code, (name_en, name_zh) in self.attribute_names.get(category.id, {}).items():
+                labels[code] = {"name_en": name_en, "name_zh": name_zh}
+        return labels
 
     def path(self, category: CategoryRef) -> list[CategoryRef]:
         """The category and its active ancestors, vertical first."""
@@ -148,7 +158,8 @@ _tree_cache = _TreeCache()
 
 
 def category_tree_in(uow: UnitOfWork) -> CategoryTree:
-    return CategoryTree(BrowseRepo(uow.conn).active_categories())
+    repo = BrowseRepo(uow.conn)
+    return CategoryTree(repo.active_categories(), repo.attribute_names())
 
 
 def category_tree(rt: Runtime) -> CategoryTree:

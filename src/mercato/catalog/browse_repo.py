@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from mercato.catalog.tables import categories, products, skus
+from mercato.catalog.tables import categories, category_attributes, products, skus
 
 ACTIVE = "active"
 # Facets count over at most this many matching products (newest first). Above it every count is a lower
@@ -410,6 +410,15 @@ class BrowseRepo:
         """Every active category, ordered by level, position and slug (small: a few hundred rows)."""
         stmt = self._category_select().order_by(categories.c.level, categories.c.position, categories.c.slug)
         return [CategoryRef(*row) for row in self.conn.execute(stmt)]
+
+    def attribute_names(self) -> dict[str, dict[str, tuple[str, str]]]:
+        """Per category id, its own attributes' names: {code: (name_en, name_zh)}."""
+        names: dict[str, dict[str, tuple[str, str]]] = {}
+        stmt = sa.select(category_attributes.c.category_id, category_attributes.c.code,
+                         category_attributes.c.name_en, category_attributes.c.name_zh)
+        for category_id, code, name_en, name_zh in self.conn.execute(stmt):
+            names.setdefault(category_id, {})[code] = (name_en, name_zh)
+        return names
 
     @staticmethod
     def _category_select() -> sa.Select[Any]:

@@ -171,7 +171,8 @@ def product_page(rt: Runtime, product_id: str, choice: Mapping[str, str] | None 
     axes = option_axes(skus)
     picked = _clean_choice(choice, {axis.name: axis.values for axis in axes}) or default_choice(skus)
     crumbs = breadcrumb([Crumb(c.slug, c.name_en, c.name_zh) for c in detail.path])
-    return ProductPage(detail, skus, axes, store, brand, crumbs, picked, matching_sku(skus, picked))
+    return ProductPage(detail, skus, axes, store, brand, crumbs, picked, matching_sku(skus, picked),
+                       tree.attribute_labels(detail.path))
 
 
 def _sku_options(uow: UnitOfWork, detail: ProductDetail) -> list[SkuOption]:

@@ -62,6 +62,7 @@ class ProductPage:
     crumbs: list[Crumb]
     choice: dict[str, str] = field(default_factory=dict)
     chosen: SkuOption | None = None
+    attribute_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> {name_en, name_zh}
 
 
 @dataclass(frozen=True, slots=True)
