@@ -161,3 +161,17 @@ def test_the_operator_console_is_403_for_a_consumer(client: TestClient, make_use
     for path in ("/ops", "/ops/audit"):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 403 and "text/html" in response.headers["content-type"]
+
+
+def test_logging_in_rotates_the_csrf_token(client: TestClient, make_user: MakeUser) -> None:
+    make_user()
+    before = csrf_from(client.get("/login").text)
+    response = client.post("/login", data={"email": "li@example.com", "password": PASSWORD, "csrf_token": before},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    assert any(c.startswith("mercato_csrf=") for c in response.headers.get_list("set-cookie"))
+    after = csrf_from(client.get("/account").text)
+    assert after != before
+    stale = client.post("/logout", data={"csrf_token": before}, follow_redirects=False)
+    assert stale.status_code == 403
+    assert "li@example.com" in client.get("/account").text

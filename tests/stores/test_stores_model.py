@@ -4,6 +4,7 @@ phones, image addresses, identity numbers and whole applications."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import string
 from datetime import date
 
@@ -306,29 +307,34 @@ def flagship(**overrides: object) -> ApplicationDraft:
     return ApplicationDraft(**fields)  # type: ignore[arg-type]
 
 
+ID_KEY = b"test-id-key"
+
+
 def test_an_independent_application_keeps_only_a_digest_and_the_last_four_of_the_id_number() -> None:
-    valid = validate_application(independent(), TODAY)
+    valid = validate_application(independent(), TODAY, id_key=ID_KEY)
     assert valid.kind is StoreKind.INDEPENDENT
-    assert valid.owner_id_hash == hashlib.sha256(VALID_RESIDENT_ID.encode()).hexdigest()
+    assert valid.owner_id_hash == hmac.new(ID_KEY, VALID_RESIDENT_ID.encode(), hashlib.sha256).hexdigest()
+    assert valid.owner_id_hash != hashlib.sha256(VALID_RESIDENT_ID.encode()).hexdigest()
     assert valid.owner_id_last4 == "002X"
     assert valid.brand_id is None
     assert VALID_RESIDENT_ID not in repr(valid)
 
 
 def test_an_independent_application_ignores_brand_fields() -> None:
-    valid = validate_application(independent(brand_id="B" * 26, authorisation_ref="x"), TODAY)
+    valid = validate_application(independent(brand_id="B" * 26, authorisation_ref="x"), TODAY, id_key=ID_KEY)
     assert (valid.brand_id, valid.authorisation_ref) == (None, None)
 
 
 @pytest.mark.parametrize("missing", ["owner_legal_name", "owner_id_number"])
 def test_an_independent_application_needs_the_owner_identity(missing: str) -> None:
     with pytest.raises(errors.ApplicationIncomplete) as caught:
-        validate_application(independent(**{missing: "  "}), TODAY)
+        validate_application(independent(**{missing: "  "}), TODAY, id_key=ID_KEY)
     assert caught.value.params == {"field": missing}
 
 
 def test_a_flagship_application_keeps_its_brand_and_licence_but_no_identity() -> None:
-    valid = validate_application(flagship(owner_legal_name="Li Wei", owner_id_number=VALID_RESIDENT_ID), TODAY)
+    draft = flagship(owner_legal_name="Li Wei", owner_id_number=VALID_RESIDENT_ID)
+    valid = validate_application(draft, TODAY, id_key=ID_KEY)
     assert (valid.kind, valid.brand_id, valid.authorisation_ref) == (StoreKind.FLAGSHIP, "B" * 26, "LIC-2026-001")
     assert (valid.owner_legal_name, valid.owner_id_hash, valid.owner_id_last4) == (None, None, None)
 
@@ -336,18 +342,18 @@ def test_a_flagship_application_keeps_its_brand_and_licence_but_no_identity() ->
 @pytest.mark.parametrize("missing", ["brand_id", "authorisation_ref"])
 def test_a_flagship_application_needs_a_brand_and_an_authorisation(missing: str) -> None:
     with pytest.raises(errors.ApplicationIncomplete) as caught:
-        validate_application(flagship(**{missing: None}), TODAY)
+        validate_application(flagship(**{missing: None}), TODAY, id_key=ID_KEY)
     assert caught.value.params == {"field": missing}
 
 
 def test_a_flagship_authorisation_may_not_have_expired_but_may_end_today_or_never() -> None:
     with pytest.raises(errors.AuthorisationExpired):
-        validate_application(flagship(authorisation_until=date(2026, 11, 10)), TODAY)
-    assert validate_application(flagship(authorisation_until=TODAY), TODAY).authorisation_until == TODAY
-    assert validate_application(flagship(authorisation_until=None), TODAY).authorisation_until is None
+        validate_application(flagship(authorisation_until=date(2026, 11, 10)), TODAY, id_key=ID_KEY)
+    assert validate_application(flagship(authorisation_until=TODAY), TODAY, id_key=ID_KEY).authorisation_until == TODAY
+    assert validate_application(flagship(authorisation_until=None), TODAY, id_key=ID_KEY).authorisation_until is None
 
 
 def test_an_unknown_kind_is_refused() -> None:
     with pytest.raises(errors.InputInvalid) as caught:
-        validate_application(independent(kind="franchise"), TODAY)
+        validate_application(independent(kind="franchise"), TODAY, id_key=ID_KEY)
     assert caught.value.params == {"field": "kind"}

@@ -19,10 +19,12 @@ from mercato.accounts.model import (
 from mercato.accounts.sessions import LoginResult
 from mercato.kernel.errors import DomainError
 from mercato.kernel.http import runtime
+from mercato.kernel.idgen import new_token
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.web import current_locale, gettext, render, verify_csrf
 from mercato.web.guards import NEXT_MAX, PageRoute, local_redirect_target, page_principal
+from mercato.web.render import CSRF_COOKIE, sign_csrf
 
 # The same literals as mercato.app's constants: app.py imports this module, so importing back would be a cycle.
 SESSION_COOKIE = "mercato_session"
@@ -36,10 +38,13 @@ Csrf = Annotated[str, Form(max_length=128)]
 Next = Annotated[str, Form(max_length=NEXT_MAX)]
 
 
-def _start_session(rt: Runtime, result: LoginResult, target: str) -> RedirectResponse:
+def _start_session(rt: Runtime, request: Request, result: LoginResult, target: str) -> RedirectResponse:
     response = RedirectResponse(local_redirect_target(target), status_code=303)
     response.set_cookie(SESSION_COOKIE, result.session_secret, max_age=rt.settings.session_days * 86400,
                         path="/", httponly=True, samesite="lax", secure=rt.settings.secure_cookies)
+    # A new CSRF token with the new session: a token seen before login is worth nothing after it.
+    response.set_cookie(CSRF_COOKIE, sign_csrf(request, new_token(24)), path="/", httponly=True, samesite="lax",
+                        secure=rt.settings.secure_cookies)
     return response
 
 
@@ -63,7 +68,7 @@ def login_submit(request: Request, rt: Rt, csrf_token: Csrf = "",
     except DomainError as exc:
         return render(request, "accounts/login.html", status_code=exc.status, error=gettext(exc.message),
                       error_code=exc.code, next=local_redirect_target(next), email=email)
-    return _start_session(rt, result, next)
+    return _start_session(rt, request, result, next)
 
 
 @router.post("/logout")
@@ -99,7 +104,7 @@ def register_submit(request: Request, rt: Rt, csrf_token: Csrf = "",
         return render(request, "accounts/register.html", status_code=exc.status, error=gettext(exc.message),
                       error_code=exc.code, next=local_redirect_target(next), email=email,
                       display_name=display_name)
-    return _start_session(rt, result, next)
+    return _start_session(rt, request, result, next)
 
 
 # --- the account page ---------------------------------------------------------------------------------------------

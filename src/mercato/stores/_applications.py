@@ -36,7 +36,7 @@ from mercato.stores.repo import ApplicationRepo, StaffRepo, StoreRepo
 def apply_for_store(rt: Runtime, principal: Principal, draft: ApplicationDraft) -> ApplicationView:
     """Submit an application; one pending application per applicant, and its address must be free."""
     now = rt.clock.now()
-    valid = validate_application(draft, now.date())
+    valid = validate_application(draft, now.date(), id_key=rt.settings.resolved_secret_key().encode())
     with rt.uow() as uow:
         _check_can_apply(uow, principal, valid)
         app_id = new_id()

@@ -5,6 +5,7 @@ numbers, and the digest that is all the platform keeps of either.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from datetime import date
 
@@ -47,6 +48,11 @@ def normalize_id_number(raw: str | None) -> str:
     return number
 
 
-def id_number_digest(number: str) -> tuple[str, str]:
-    """(sha256 hex, last four) of a normalised id number: all the platform keeps of it."""
-    return hashlib.sha256(number.encode()).hexdigest(), number[-4:]
+def id_number_digest(number: str, key: bytes) -> tuple[str, str]:
+    """(HMAC-SHA256 hex under `key`, last four) of a normalised id number: all the platform keeps of it.
+
+    Keyed, because an 18-digit resident id has little entropy: a plain hash could be reversed by trying them all.
+    """
+    if not key:
+        raise ValueError("an id number digest needs a key")
+    return hmac.new(key, number.encode(), hashlib.sha256).hexdigest(), number[-4:]

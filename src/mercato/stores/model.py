@@ -391,7 +391,8 @@ def parse_kind(raw: str) -> StoreKind:
         raise InputInvalid("Choose a flagship or an independent store", field="kind") from None
 
 
-def validate_application(draft: ApplicationDraft, today: date) -> ValidApplication:
+def validate_application(draft: ApplicationDraft, today: date, *, id_key: bytes) -> ValidApplication:
+    """The application's values made canonical; `id_key` keys the digest of an owner's id number."""
     kind = parse_kind(draft.kind)
     name_en, name_zh = normalize_names(draft.name_en, draft.name_zh)
     base = ValidApplication(
@@ -403,7 +404,7 @@ def validate_application(draft: ApplicationDraft, today: date) -> ValidApplicati
     )
     if kind is StoreKind.FLAGSHIP:
         return _with_brand(base, draft, today)
-    return _with_owner_identity(base, draft)
+    return _with_owner_identity(base, draft, id_key)
 
 
 def _with_brand(base: ValidApplication, draft: ApplicationDraft, today: date) -> ValidApplication:
@@ -414,11 +415,11 @@ def _with_brand(base: ValidApplication, draft: ApplicationDraft, today: date) ->
                    authorisation_until=check_valid_until(draft.authorisation_until, today))
 
 
-def _with_owner_identity(base: ValidApplication, draft: ApplicationDraft) -> ValidApplication:
+def _with_owner_identity(base: ValidApplication, draft: ApplicationDraft, id_key: bytes) -> ValidApplication:
     if not _clean_line(draft.owner_legal_name or ""):
         raise ApplicationIncomplete("Give the owner's legal name", field="owner_legal_name")
     if not (draft.owner_id_number or "").strip():
         raise ApplicationIncomplete("Give the owner's ID number", field="owner_id_number")
-    id_hash, last4 = id_number_digest(normalize_id_number(draft.owner_id_number))
+    id_hash, last4 = id_number_digest(normalize_id_number(draft.owner_id_number), id_key)
     return replace(base, owner_legal_name=normalize_name(draft.owner_legal_name or "", "owner_legal_name"),
                    owner_id_hash=id_hash, owner_id_last4=last4)

@@ -30,7 +30,7 @@ store_applications = sa.Table(
     sa.Column("authorisation_until", sa.Date, nullable=True),
     sa.Column("owner_legal_name", sa.String(80), nullable=True),  # independent: the owner's identity
     sa.Column("owner_id_last4", sa.String(4), nullable=True),
-    sa.Column("owner_id_hash", sa.String(64), nullable=True),  # sha256 of the full id number, never it
+    sa.Column("owner_id_hash", sa.String(64), nullable=True),  # HMAC-SHA256 (secret key) of the id number, never it
     sa.Column("contact_phone", sa.String(32), nullable=False),
     timestamp("submitted_at"),
     fk("decided_by", "users.id", nullable=True, index=False),
