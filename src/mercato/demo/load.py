@@ -248,9 +248,14 @@ def _progress(console: Console) -> Progress:
 def _finish(conn: Connection, market: Marketplace, report: SeedReport) -> None:
     """Refresh planner statistics, then leave the marker that makes the next seed a no-op."""
     if conn.dialect.name == "postgresql":
-        for name in ("users", "stores", "categories", *GOODS_TABLES):
-            conn.exec_driver_sql(f"ANALYZE {name}")
+        # VACUUM too: a bulk load leaves the visibility map empty, and index-only scans (the listings') would read
+        # the heap until autovacuum comes round. VACUUM cannot run inside a transaction.
         conn.commit()
+        autocommit = conn.execution_options(isolation_level="AUTOCOMMIT")
+        for name in ("users", "stores", "categories", *GOODS_TABLES):
+            autocommit.exec_driver_sql(f"VACUUM (ANALYZE) {name}")
+        autocommit.commit()  # ends SQLAlchemy's bookkeeping transaction; the server ran each VACUUM on its own
+        conn.execution_options(isolation_level="READ COMMITTED")
     else:
         conn.exec_driver_sql("ANALYZE")
         conn.commit()
