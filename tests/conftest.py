@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import Engine
 
 from mercato.accounts.passwords import use_fast_hashing_for_tests
@@ -28,6 +29,12 @@ from mercato.settings import Settings
 from mercato.wiring import event_bus
 
 POSTGRES_URL = os.environ.get("MERCATO_TEST_POSTGRES_URL")
+
+# No per-example deadline (a shared 2-core machine is not a stopwatch); in CI the examples are derandomised, so a
+# run is repeatable and a property failure found locally is fixed rather than met by chance on a submission.
+hypothesis_settings.register_profile("mercato", deadline=None)
+hypothesis_settings.register_profile("ci", parent=hypothesis_settings.get_profile("mercato"), derandomize=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "mercato")
 
 # argon2 is slow by design; tests create many people, so they hash with cheap parameters (the production
 # parameters are tested in tests/accounts).
