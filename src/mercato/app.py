@@ -34,11 +34,9 @@ from mercato.stores import api as stores_api
 from mercato.stores import web as stores_web
 from mercato.web.guards import local_redirect_target
 from mercato.web.i18n import LOCALES, current_locale, pick_locale
-from mercato.web.render import CSRF_COOKIE, page_error, read_csrf_cookie, sign_csrf
+from mercato.web.render import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, page_error, read_csrf_cookie, sign_csrf
 from mercato.wiring import event_bus
 
-SESSION_COOKIE = "mercato_session"
-LANG_COOKIE = "mercato_lang"
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
 # Shopper routes first: routes are matched in order, and browsing is most of the traffic.
@@ -53,25 +51,6 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
                    events=event_bus())
 
 
-def _cookies(scope: Scope) -> dict[str, str]:
-    for name, value in scope.get("headers", ()):
-        if name == b"cookie":
-            jar: dict[str, str] = {}
-            for part in value.decode("latin-1").split(";"):
-                key, _, val = part.strip().partition("=")
-                if key:
-                    jar[key] = val
-            return jar
-    return {}
-
-
-def _header(scope: Scope, wanted: bytes) -> str | None:
-    for name, value in scope.get("headers", ()):
-        if name == wanted:
-            return str(value.decode("latin-1"))
-    return None
-
-
 class RequestContext:
     """Resolves who is acting (bearer token on /api, session cookie on pages), the language and the CSRF token."""
 
@@ -84,24 +63,24 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
-        cookies = _cookies(scope)
+        request = Request(scope)
+        cookies = request.cookies
         is_api = scope["path"].startswith("/api/")
-        state["principal"] = await self._principal(scope, cookies, is_api)
+        state["principal"] = await self._principal(request, is_api)
         new_csrf = None
         if not is_api:
-            request = Request(scope)
             token = read_csrf_cookie(request, cookies.get(CSRF_COOKIE))
             if token is None:
                 token = new_csrf = new_token(24)
             state["csrf_token"] = token
         principal = state["principal"]
-        locale = pick_locale(cookies.get(LANG_COOKIE), _header(scope, b"accept-language"),
+        locale = pick_locale(cookies.get(LANG_COOKIE), request.headers.get("accept-language"),
                              principal.locale if principal else None)
         reset = current_locale.set(locale)
 
         async def send_with_cookie(message: Message) -> None:
             if new_csrf is not None and message["type"] == "http.response.start":
-                signed = sign_csrf(Request(scope), new_csrf)
+                signed = sign_csrf(request, new_csrf)
                 secure = "; Secure" if self.runtime.settings.secure_cookies else ""
                 cookie = f"{CSRF_COOKIE}={signed}; Path=/; HttpOnly; SameSite=Lax{secure}"
                 message.setdefault("headers", []).append((b"set-cookie", cookie.encode("latin-1")))
@@ -112,14 +91,14 @@ class RequestContext:
         finally:
             current_locale.reset(reset)
 
-    async def _principal(self, scope: Scope, cookies: dict[str, str], is_api: bool) -> Any:
+    async def _principal(self, request: Request, is_api: bool) -> Any:
         if is_api:
-            auth = _header(scope, b"authorization") or ""
+            auth = request.headers.get("authorization", "")
             scheme, _, token = auth.partition(" ")
             if scheme.lower() == "bearer" and token.strip():
                 return await run_in_threadpool(accounts_service.principal_for_token, self.runtime, token.strip())
             return None
-        secret = cookies.get(SESSION_COOKIE)
+        secret = request.cookies.get(SESSION_COOKIE)
         if secret:
             return await run_in_threadpool(accounts_service.principal_for_session, self.runtime, secret)
         return None

@@ -24,11 +24,7 @@ from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.web import current_locale, gettext, render, verify_csrf
 from mercato.web.guards import NEXT_MAX, PageRoute, local_redirect_target, page_principal
-from mercato.web.render import CSRF_COOKIE, sign_csrf
-
-# The same literals as mercato.app's constants: app.py imports this module, so importing back would be a cycle.
-SESSION_COOKIE = "mercato_session"
-LANG_COOKIE = "mercato_lang"
+from mercato.web.render import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, sign_csrf
 
 router = APIRouter(route_class=PageRoute)
 

@@ -18,6 +18,8 @@ from mercato.web.i18n import LOCALES, current_locale, gettext, ngettext
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 CSRF_COOKIE = "mercato_csrf"
+SESSION_COOKIE = "mercato_session"
+LANG_COOKIE = "mercato_lang"
 CAPABILITIES = ("web", "accounts", "stores", "catalog", "inventory", "storefront", "audit")
 
 
