@@ -28,7 +28,7 @@ from mercato.catalog.repo_products import ProductRepo
 from mercato.inventory import service as inventory
 from mercato.inventory.model import StockLevelChanged
 from mercato.kernel.idgen import new_id
-from mercato.kernel.pagination import Page, clamp_limit, decode_cursor, encode_cursor
+from mercato.kernel.pagination import Page, clamp_limit, decode_id_cursor, page_by_id
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWork
@@ -125,12 +125,11 @@ def list_store_products(rt: Runtime, principal: Principal, store_id: str, status
                         cursor: str | None = None, limit: int | None = None) -> Page[ProductView]:
     """The store's products, newest first (without SKUs)."""
     size = clamp_limit(limit, default=24)
-    before = str(decode_cursor(cursor, 1)[0]) if cursor else None
+    before = decode_id_cursor(cursor)
     with rt.uow(read_only=True) as uow:
         staff_store_in(uow, principal, store_id, PRODUCTS)
         rows = ProductRepo(uow.conn).store_page(store_id, status, before, size + 1)
-    items = rows[:size]
-    return Page(items, encode_cursor([items[-1].id]) if len(rows) > size else None)
+    return page_by_id(rows, size)
 
 
 def stock_totals(rt: Runtime, principal: Principal, store_id: str, product_ids: list[str]) -> dict[str, int]:

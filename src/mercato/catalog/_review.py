@@ -7,7 +7,7 @@ from mercato.catalog._access import require_operator
 from mercato.catalog._products import get_product_in
 from mercato.catalog.model import ProductNotFound, ProductView, check_reason, status_after_review
 from mercato.catalog.repo_products import ProductRepo
-from mercato.kernel.pagination import Page, clamp_limit, decode_cursor, encode_cursor
+from mercato.kernel.pagination import Page, clamp_limit, decode_id_cursor, page_by_id
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 
@@ -17,11 +17,10 @@ def review_queue(rt: Runtime, operator: Principal, cursor: str | None = None,
     """Products waiting for review, oldest first."""
     require_operator(operator)
     size = clamp_limit(limit, default=24)
-    after = str(decode_cursor(cursor, 1)[0]) if cursor else None
+    after = decode_id_cursor(cursor)
     with rt.uow(read_only=True) as uow:
         rows = ProductRepo(uow.conn).pending_page(after, size + 1)
-    items = rows[:size]
-    return Page(items, encode_cursor([items[-1].id]) if len(rows) > size else None)
+    return page_by_id(rows, size)
 
 
 def approve_product(rt: Runtime, operator: Principal, product_id: str) -> ProductView:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -50,3 +51,19 @@ def clamp_limit(limit: int | None, default: int = 24) -> int:
 class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None
+
+
+def decode_id_cursor(cursor: str | None) -> str | None:
+    """The id a one-key cursor points after (None for the first page)."""
+    if not cursor:
+        return None
+    (after,) = decode_cursor(cursor, 1)
+    if not isinstance(after, str):
+        raise CursorInvalid()
+    return after
+
+
+def page_by_id(rows: list[T], size: int, key: Callable[[T], str] = lambda item: item.id) -> Page[T]:  # type: ignore[attr-defined]
+    """A page from `size + 1` fetched rows: the extra row only tells that there is a next page."""
+    items = rows[:size]
+    return Page(items, encode_cursor([key(items[-1])]) if len(rows) > size else None)

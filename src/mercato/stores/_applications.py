@@ -9,7 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from mercato.audit import service as audit
 from mercato.kernel.errors import EntityNotFound
 from mercato.kernel.idgen import new_id
-from mercato.kernel.pagination import CursorInvalid, Page, clamp_limit, decode_cursor, encode_cursor
+from mercato.kernel.pagination import (
+    Page,
+    clamp_limit,
+    decode_id_cursor,
+    page_by_id,
+)
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWork
@@ -91,18 +96,11 @@ def list_applications(rt: Runtime, operator: Principal, status: ApplicationStatu
     """The review queue, oldest first."""
     require_operator(operator)
     size = clamp_limit(limit)
-    after = _decode(cursor) if cursor else None
+    after = decode_id_cursor(cursor)
     with rt.uow(read_only=True) as uow:
         rows = ApplicationRepo(uow.conn).page(status, after, size + 1)
-    items = rows[:size]
-    return Page(items=items, next_cursor=encode_cursor([items[-1].id]) if len(rows) > size else None)
+    return page_by_id(rows, size)
 
-
-def _decode(cursor: str) -> str:
-    (after,) = decode_cursor(cursor, 1)
-    if not isinstance(after, str):
-        raise CursorInvalid()
-    return after
 
 
 def _load_pending(uow: UnitOfWork, app_id: str, target: ApplicationStatus) -> ApplicationView:

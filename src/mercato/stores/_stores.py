@@ -7,7 +7,12 @@ from dataclasses import dataclass, replace
 from mercato.audit import service as audit
 from mercato.kernel.errors import InputInvalid
 from mercato.kernel.ids import is_valid_id
-from mercato.kernel.pagination import CursorInvalid, Page, clamp_limit, decode_cursor, encode_cursor
+from mercato.kernel.pagination import (
+    Page,
+    clamp_limit,
+    decode_id_cursor,
+    page_by_id,
+)
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.stores._access import get_store_in, require_operator, require_staff_in, store_not_found
@@ -71,18 +76,11 @@ def list_stores(rt: Runtime, kind: StoreKind | None = None, status: StoreStatus 
     """Stores newest first, filtered by kind, status and one tag."""
     size = clamp_limit(limit)
     wanted_tag = normalize_tag(tag) if tag else None
-    after = _decode(cursor) if cursor else None
+    after = decode_id_cursor(cursor)
     with rt.uow(read_only=True) as uow:
         rows = StoreRepo(uow.conn).page(kind, status, wanted_tag, after, size + 1)
-    items = rows[:size]
-    return Page(items=items, next_cursor=encode_cursor([items[-1].id]) if len(rows) > size else None)
+    return page_by_id(rows, size)
 
-
-def _decode(cursor: str) -> str:
-    (after,) = decode_cursor(cursor, 1)
-    if not isinstance(after, str):
-        raise CursorInvalid()
-    return after
 
 
 def my_stores(rt: Runtime, principal: Principal) -> list[Membership]:
