@@ -26,12 +26,17 @@ from mercato.kernel.db import make_engine
 from mercato.kernel.http import install_api_error_handlers
 from mercato.kernel.idgen import new_token
 from mercato.kernel.runtime import Runtime
+from mercato.payments import api as payments_api
+from mercato.payments import web as payments_web
 from mercato.kernel.uow import UnitOfWorkFactory
 from mercato.settings import Settings, load_settings
 from mercato.storefront import api as storefront_api
 from mercato.storefront import web as storefront_web
 from mercato.stores import api as stores_api
 from mercato.stores import web as stores_web
+from mercato.trade import api as trade_api
+from mercato.trade import web as trade_web
+from mercato.web import jobs as jobs_web
 from mercato.web.guards import local_redirect_target
 from mercato.web.i18n import LOCALES, current_locale, pick_locale
 from mercato.web.render import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, page_error, read_csrf_cookie, sign_csrf
@@ -40,8 +45,10 @@ from mercato.wiring import event_bus
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
 # Shopper routes first: routes are matched in order, and browsing is most of the traffic.
-API_ROUTERS = (storefront_api, accounts_api, stores_api, catalog_api, inventory_api, audit_api)
-PAGE_ROUTERS = (storefront_web, accounts_web, stores_web, catalog_web, inventory_web, audit_web)
+API_ROUTERS = (storefront_api, trade_api, payments_api, accounts_api, stores_api, catalog_api, inventory_api,
+               audit_api)
+PAGE_ROUTERS = (storefront_web, trade_web, payments_web, accounts_web, stores_web, catalog_web, inventory_web,
+                audit_web, jobs_web)
 
 
 def build_runtime(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:

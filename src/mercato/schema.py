@@ -10,6 +10,7 @@ def load_all_tables() -> MetaData:
     import mercato.audit.tables
     import mercato.catalog.tables
     import mercato.inventory.tables
+    import mercato.kernel.idempotency
     import mercato.kernel.jobs
     import mercato.stores.tables  # noqa: F401
 

@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     login_lock_minutes: int = 15
     db_pool_size: int = 10
     sql_echo: bool = False
+    payment_timeout_minutes: int = Field(default=15, ge=1, description="An unpaid payment closes after this")
+    auto_confirm_days: int = Field(default=10, ge=1, description="Receipt is confirmed this long after shipment")
+    embedded_worker: bool = Field(default=True, description="`mercato serve` runs a job worker thread")
+    worker_poll_seconds: float = Field(default=1.0, gt=0, description="How often an idle worker looks for jobs")
+    sandbox_callback_delay_seconds: int = Field(default=1, ge=0, description="Sandbox gateway callback delay")
+    sandbox_duplicate_callbacks: bool = Field(default=True, description="Sandbox delivers each callback twice")
 
     def resolved_database_url(self) -> str:
         if self.database_url:

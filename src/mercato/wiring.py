@@ -5,8 +5,11 @@ from __future__ import annotations
 from mercato.catalog import service as catalog_service
 from mercato.inventory.model import StockLevelChanged
 from mercato.kernel.events import EventBus
+from mercato.kernel.jobs import Handler
+from mercato.payments import service as payments_service
 from mercato.storefront import service as storefront_service
 from mercato.stores.model import StoreStatusChanged
+from mercato.trade import service as trade_service
 
 
 def event_bus() -> EventBus:
@@ -15,3 +18,13 @@ def event_bus() -> EventBus:
     bus.subscribe(StoreStatusChanged, catalog_service.on_store_status_changed)
     bus.subscribe(StoreStatusChanged, storefront_service.on_store_status_changed)
     return bus
+
+
+def job_handlers() -> dict[str, Handler]:
+    """Every durable job kind and the use case that runs it."""
+    handlers: dict[str, Handler] = {}
+    for capability in (trade_service.JOB_HANDLERS, payments_service.JOB_HANDLERS):
+        overlap = handlers.keys() & capability.keys()
+        assert not overlap, f"job kinds registered twice: {sorted(overlap)}"
+        handlers.update(capability)
+    return handlers

@@ -21,6 +21,8 @@ class MovementReason(StrEnum):
     ADJUST = "adjust"
     RESERVE = "reserve"
     RELEASE = "release"
+    SALE = "sale"  # reserved units left with a paid order (available does not move)
+    RESTOCK = "restock"  # sold units came back unshipped (a paid order cancelled)
 
 
 class StockQuantityInvalid(InputInvalid):

@@ -48,6 +48,41 @@ class StockRepo:
                  .order_by(stock.c.sku_id).with_for_update())
         self.conn.execute(query).all()
 
+    def lock_products_of(self, sku_ids: Iterable[str]) -> list[StockLevel]:
+        """Lock every stock row of the products these SKUs belong to, in (product_id, sku_id) order, in one statement.
+
+        One fixed order for every multi-product change is what keeps concurrent checkouts from deadlocking. The rows
+        come back locked, so the caller can decide on them without reading again.
+        """
+        products = sa.select(stock.c.product_id).where(stock.c.sku_id.in_(list(set(sku_ids))))
+        query = (sa.select(stock).where(stock.c.product_id.in_(products))
+                 .order_by(stock.c.product_id, stock.c.sku_id).with_for_update())
+        return [_level(row) for row in self.conn.execute(query)]
+
+    def move_many(self, moves: list[tuple[str, int]], reason: MovementReason, now: datetime) -> int:
+        """Apply one kind of conditional move to many SKUs in one executemany; the number of rows it changed."""
+        sku: sa.BindParameter[str] = sa.bindparam("b_sku", type_=sa.String)
+        qty: sa.BindParameter[int] = sa.bindparam("b_qty", type_=sa.Integer)
+        change = {
+            MovementReason.RESERVE: ({"available": stock.c.available - qty, "reserved": stock.c.reserved + qty},
+                                     stock.c.available >= qty),
+            MovementReason.RELEASE: ({"available": stock.c.available + qty, "reserved": stock.c.reserved - qty},
+                                     stock.c.reserved >= qty),
+            MovementReason.SALE: ({"reserved": stock.c.reserved - qty}, stock.c.reserved >= qty),
+            MovementReason.RESTOCK: ({"available": stock.c.available + qty},
+                                     stock.c.available + qty <= MAX_QUANTITY),
+        }
+        values, condition = change[reason]
+        query = stock.update().where(stock.c.sku_id == sku, condition).values(updated_at=now, **values)
+        result = self.conn.execute(query, [{"b_sku": s, "b_qty": q} for s, q in moves])
+        return int(result.rowcount)
+
+    def log_many(self, entries: list[tuple[str, int, int]], reason: MovementReason, now: datetime) -> None:
+        """(sku_id, delta, available_after) for each SKU, in one executemany."""
+        self.conn.execute(stock_movements.insert(), [
+            {"id": new_id(), "sku_id": s, "delta": d, "available_after": a, "reason": reason.value,
+             "actor_id": None, "at": now} for s, d, a in entries])
+
     def product_total(self, product_id: str) -> int:
         query = sa.select(sa.func.coalesce(sa.func.sum(stock.c.available), 0)).where(stock.c.product_id == product_id)
         return int(self.conn.execute(query).scalar_one())

@@ -6,7 +6,7 @@ Callers that reserve several SKUs in one transaction should do so in ascending p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from mercato.inventory.model import (
@@ -100,6 +100,80 @@ def release_in(uow: UnitOfWork, sku_id: str, quantity: int, *, rt: Runtime) -> b
     """Give back `quantity` reserved units (an unpaid order expired or was cancelled); False if not reserved."""
     check_reservation(quantity)
     return _move_reserved(uow, sku_id, quantity, MovementReason.RELEASE, rt)
+
+
+def reserve_many_in(uow: UnitOfWork, lines: Mapping[str, int], *, rt: Runtime) -> None:
+    """Hold every line's quantity for an order, or none: raises `StockInsufficient` naming the short SKUs.
+
+    Locks the products involved in one fixed order (product id, then SKU id), so checkouts never deadlock.
+    """
+    _move_many(uow, lines, MovementReason.RESERVE, rt)
+
+
+def release_many_in(uow: UnitOfWork, lines: Mapping[str, int], *, rt: Runtime) -> None:
+    """Give back reserved units (an unpaid order was cancelled or its payment closed)."""
+    _move_many(uow, lines, MovementReason.RELEASE, rt)
+
+
+def sell_many_in(uow: UnitOfWork, lines: Mapping[str, int], *, rt: Runtime) -> None:
+    """Reserved units leave with a paid order; available stock does not move."""
+    _move_many(uow, lines, MovementReason.SALE, rt)
+
+
+def restock_many_in(uow: UnitOfWork, lines: Mapping[str, int], *, rt: Runtime) -> None:
+    """Sold units that never shipped come back to available (a paid order was cancelled)."""
+    _move_many(uow, lines, MovementReason.RESTOCK, rt)
+
+
+# How each batch move changes (available, reserved) per unit.
+_EFFECT = {MovementReason.RESERVE: (-1, 1), MovementReason.RELEASE: (1, -1), MovementReason.SALE: (0, -1),
+           MovementReason.RESTOCK: (1, 0)}
+
+
+def _move_many(uow: UnitOfWork, lines: Mapping[str, int], reason: MovementReason, rt: Runtime) -> None:
+    if not lines:
+        return
+    for quantity in lines.values():
+        check_reservation(quantity)
+    repo = StockRepo(uow.conn)
+    levels = {level.sku_id: level for level in repo.lock_products_of(lines)}
+    missing = sorted(set(lines) - set(levels))
+    if missing:
+        raise StockNotFound(field="sku_id", sku_ids=missing)
+    _refuse_short(levels, lines, reason)
+    moves = sorted(lines.items())
+    if repo.move_many(moves, reason, rt.clock.now()) != len(moves):
+        raise StockInsufficient(sku_ids=[sku for sku, _ in moves])  # unreachable while the rows are locked
+    d_available, _ = _EFFECT[reason]
+    after = {sku: levels[sku].available + d_available * qty for sku, qty in moves}
+    repo.log_many([(sku, d_available * qty, after[sku]) for sku, qty in moves], reason, rt.clock.now())
+    _publish_crossings(rt, uow, levels, after)
+
+
+def _refuse_short(levels: Mapping[str, StockLevel], lines: Mapping[str, int], reason: MovementReason) -> None:
+    d_available, d_reserved = _EFFECT[reason]
+    source = "available" if d_available < 0 else "reserved" if d_reserved < 0 else None
+    if source is None:
+        return
+    short = sorted(sku for sku, qty in lines.items() if getattr(levels[sku], source) < qty)
+    if short:
+        if reason is MovementReason.RESERVE:
+            raise StockInsufficient(sku_ids=short,
+                                    available={sku: levels[sku].available for sku in short})
+        raise StockInsufficient("Fewer units are reserved than the order holds", sku_ids=short)
+
+
+def _publish_crossings(rt: Runtime, uow: UnitOfWork, levels: Mapping[str, StockLevel],
+                       after: Mapping[str, int]) -> None:
+    """Tell catalog about a product only when one of its SKUs crossed zero: only then can `in_stock` change."""
+    totals: dict[str, int] = {}
+    for level in levels.values():
+        totals[level.product_id] = totals.get(level.product_id, 0) + after.get(level.sku_id, level.available)
+    crossed = {levels[sku].product_id for sku, available in after.items()
+               if (levels[sku].available > 0) != (available > 0)}
+    for product_id in sorted(crossed):
+        store_id = next(level.store_id for level in levels.values() if level.product_id == product_id)
+        rt.events.publish(uow, StockLevelChanged(product_id, store_id, totals[product_id]))
 
 
 def _move_reserved(uow: UnitOfWork, sku_id: str, quantity: int, reason: MovementReason,

@@ -1,0 +1,1 @@
+"""payments rules as plain values (being built)."""

@@ -1,0 +1,1 @@
+"""trade rules as plain values (being built)."""
