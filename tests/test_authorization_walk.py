@@ -6,6 +6,7 @@ from the OpenAPI document, so a new endpoint is walked without anyone rememberin
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,12 +14,20 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from mercato.accounts import service as accounts
+from mercato.kernel.idgen import new_id
 from mercato.kernel.runtime import Runtime
+from mercato.payments import service as payments
+from mercato.payments.model import PaymentPart
 from mercato.schema import load_all_tables
 
 PASSWORD = "Walk-2026-pass"
 SELF_SERVICE = {("post", "/api/v1/auth/register"), ("post", "/api/v1/auth/tokens"),
                 ("post", "/api/v1/store-applications")}
+# Public endpoints that authenticate the caller some other way than a login; each is walked in its own test below.
+SIGNED_NOT_LOGGED_IN = {
+    ("post", "/api/v1/payments/callbacks/sandbox"):
+        "the payment gateway's callback: authenticated by its HMAC signature, not by a session or token",
+}
 SAMPLE_STRINGS = {"email": "someone@example.com", "slug": "walk-sample", "locale": "en", "url": "https://e.x/a.png",
                   "contact_phone": "13800000000", "reason": "walking", "word": "walkword", "code": "WALK-1",
                   "date": "2030-01-01"}
@@ -75,13 +84,26 @@ def world(client: TestClient, rt: Runtime) -> dict[str, Any]:
         "slug": "walk-brand", "name_en": "Walk", "name_zh": "走牌", "protected": True})
     word = client.post("/api/v1/ops/prohibited-words", headers=ops, json={"word": "forbiddenwalk"})
     victim_tokens = client.get("/api/v1/auth/tokens", headers=victim).json()
+    victim_payment = _payment(rt, "victim@walk.example", victim_store)
     params = {
         "store_id": victim_store, "product_id": product.json()["id"], "sku_id": product.json()["skus"][0]["id"],
         "user_id": staff.json()["user_id"], "app_id": pending.json()["id"], "brand_id": brand.json()["id"],
         "category_id": category["id"], "word_id": word.json()["id"],
-        "token_id": _first_token_id(victim_tokens),
+        "token_id": _first_token_id(victim_tokens), "payment_id": victim_payment,
     }
     return {"params": params, "actors": {"consumer": consumer, "other-store merchant": intruder}}
+
+
+def _payment(rt: Runtime, email: str, store_id: str) -> str:
+    """An open payment of the victim's (payments are made by trade's checkout; here directly)."""
+    user = accounts.find_user_by_email(rt, email)
+    assert user is not None
+    now = rt.clock.now()
+    with rt.uow() as uow:
+        ref = payments.create_payment_in(uow, consumer_id=user.id, parts=[PaymentPart(new_id(), store_id, 9900)],
+                                         now=now, expires_at=now + timedelta(minutes=15))
+        uow.commit()
+    return ref.id
 
 
 def _first_token_id(listing: Any) -> str:
@@ -94,7 +116,8 @@ def _operations(client: TestClient) -> list[tuple[str, str, dict[str, Any] | Non
     found = []
     for path, methods in spec["paths"].items():
         for method, operation in methods.items():
-            if method in {"post", "put", "patch", "delete"} and (method, path) not in SELF_SERVICE:
+            exempt = (method, path) in SELF_SERVICE or (method, path) in SIGNED_NOT_LOGGED_IN
+            if method in {"post", "put", "patch", "delete"} and not exempt:
                 schema = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
                 found.append((method, path, _example(spec, schema, "") if schema else None))
     return found
@@ -157,4 +180,16 @@ def test_walk_also_refuses_anonymous_callers(client: TestClient, rt: Runtime, wo
         response = client.request(method.upper(), path.format(**world["params"]), json=body)
         assert response.status_code == 401, f"{method} {path}: {response.status_code}"
         assert response.json()["code"] == "not_authenticated"
+    assert _snapshot(rt) == before
+
+
+def test_signed_public_endpoints_refuse_an_unsigned_call_and_change_nothing(
+        client: TestClient, rt: Runtime, world: dict[str, Any]) -> None:
+    before = _snapshot(rt)
+    body = {"id": "evt_walk", "type": "charge.succeeded", "payment_id": world["params"]["payment_id"],
+            "session_id": "S", "amount": 9900, "currency": "CNY"}
+    for method, path in SIGNED_NOT_LOGGED_IN:
+        for headers in ({}, world["actors"]["consumer"], {"Mercato-Signature": "t=1,v1=00"}):
+            response = client.request(method.upper(), path, json=body, headers=headers)
+            assert (response.status_code, response.json()["code"]) == (400, "callback_signature_invalid"), path
     assert _snapshot(rt) == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from mercato.accounts import api as accounts_api
 from mercato.accounts import service as accounts_service
 from mercato.accounts import web as accounts_web
 from mercato.audit import api as audit_api
+from mercato.audit import jobs_api, jobs_web
 from mercato.audit import web as audit_web
 from mercato.catalog import api as catalog_api
 from mercato.catalog import web as catalog_web
@@ -26,9 +29,10 @@ from mercato.kernel.db import make_engine
 from mercato.kernel.http import install_api_error_handlers
 from mercato.kernel.idgen import new_token
 from mercato.kernel.runtime import Runtime
+from mercato.kernel.uow import UnitOfWorkFactory
+from mercato.kernel.worker import WorkerThreads
 from mercato.payments import api as payments_api
 from mercato.payments import web as payments_web
-from mercato.kernel.uow import UnitOfWorkFactory
 from mercato.settings import Settings, load_settings
 from mercato.storefront import api as storefront_api
 from mercato.storefront import web as storefront_web
@@ -36,17 +40,16 @@ from mercato.stores import api as stores_api
 from mercato.stores import web as stores_web
 from mercato.trade import api as trade_api
 from mercato.trade import web as trade_web
-from mercato.web import jobs as jobs_web
 from mercato.web.guards import local_redirect_target
 from mercato.web.i18n import LOCALES, current_locale, pick_locale
 from mercato.web.render import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, page_error, read_csrf_cookie, sign_csrf
-from mercato.wiring import event_bus
+from mercato.wiring import event_bus, job_handlers
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
 # Shopper routes first: routes are matched in order, and browsing is most of the traffic.
 API_ROUTERS = (storefront_api, trade_api, payments_api, accounts_api, stores_api, catalog_api, inventory_api,
-               audit_api)
+               audit_api, jobs_api)
 PAGE_ROUTERS = (storefront_web, trade_web, payments_web, accounts_web, stores_web, catalog_web, inventory_web,
                 audit_web, jobs_web)
 
@@ -111,9 +114,31 @@ class RequestContext:
         return None
 
 
-def create_app(runtime: Runtime | None = None) -> FastAPI:
+def _lifespan(rt: Runtime, embedded_worker: bool) -> Any:
+    """Starts the job worker thread with the server and stops it (finishing the job in hand) on shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        threads = WorkerThreads(rt, job_handlers(), 1, label="embedded").start() if embedded_worker else None
+        try:
+            yield
+        finally:
+            if threads is not None:
+                await run_in_threadpool(threads.stop)
+
+    return lifespan
+
+
+def create_app(runtime: Runtime | None = None, *, embedded_worker: bool | None = None) -> FastAPI:
+    """The application. A job worker thread runs inside it when `embedded_worker` says so; left None, that is
+    when the app builds its own runtime (as `mercato serve` does) and `settings.embedded_worker` is on. An app
+    given a runtime (tests, scripts) runs no worker unless asked: a test's rolled-back runtime is one connection
+    that a worker thread must not share."""
     rt = runtime or build_runtime()
+    if embedded_worker is None:
+        embedded_worker = runtime is None and rt.settings.embedded_worker
     app = FastAPI(
+        lifespan=_lifespan(rt, embedded_worker),
         title="Mercato",
         version=__version__,
         description="One marketplace for brand flagship stores and independent stores. Errors are "

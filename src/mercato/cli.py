@@ -1,19 +1,29 @@
-"""The `mercato` command: serve, db upgrade, seed, demo, user create-operator. Every command takes --database-url."""
+"""The `mercato` command: serve, worker, db upgrade, seed, demo, user create-operator, ledger verify, jobs purge.
+
+Every command takes --database-url.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from mercato.settings import Settings, load_settings
 
+if TYPE_CHECKING:
+    from mercato.kernel.worker import WorkerThreads
+
 app = typer.Typer(help="Mercato marketplace", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema", no_args_is_help=True)
 user_app = typer.Typer(help="People", no_args_is_help=True)
+ledger_app = typer.Typer(help="The double-entry ledger", no_args_is_help=True)
+jobs_app = typer.Typer(help="The durable job queue", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(jobs_app, name="jobs")
 console = Console()
 
 DatabaseUrl = Annotated[
@@ -46,7 +56,10 @@ def serve(
     port: int = 8000,
     workers: int = typer.Option(1, help="uvicorn worker processes"),
 ) -> None:
-    """Serve the marketplace (pages, API at /api/v1, OpenAPI at /docs)."""
+    """Serve the marketplace (pages, API at /api/v1, OpenAPI at /docs) and run its jobs.
+
+    Each server process runs one job worker thread unless MERCATO_EMBEDDED_WORKER=false.
+    """
     import os
 
     import uvicorn
@@ -110,6 +123,121 @@ def create_operator(
     rt = build_runtime(_settings(database_url))
     user = accounts.create_operator(rt, email=email, password=password, display_name=display_name)
     console.print(f"[green]operator {user.email} created[/green]")
+
+
+@app.command()
+def worker(
+    database_url: DatabaseUrl = None,
+    concurrency: int = typer.Option(1, min=1, max=64, help="worker threads in this process"),
+    drain: bool = typer.Option(False, help="exit once no job is due, instead of waiting for more"),
+) -> None:
+    """Run background jobs until SIGTERM or Ctrl-C (the jobs in hand finish first).
+
+    Run as many workers as you like: on PostgreSQL they claim with SKIP LOCKED, on SQLite through its single writer.
+    """
+    import logging
+
+    from mercato.app import build_runtime
+    from mercato.kernel.worker import WorkerThreads
+    from mercato.wiring import job_handlers
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    rt = build_runtime(_settings(database_url))
+    threads = WorkerThreads(rt, job_handlers(), concurrency)
+    try:
+        if drain:
+            ran = _drain(threads)
+        else:
+            console.print(f"[bold]{concurrency} job worker(s) on {rt.database}[/bold]  (SIGTERM or Ctrl-C to stop)")
+            ran = _run_until_signalled(threads)
+    finally:
+        rt.engine.dispose()
+    console.print(f"worker stopped: {ran} job(s) run")
+
+
+def _drain(threads: WorkerThreads) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(threads.workers)) as pool:
+        return sum(pool.map(lambda w: w.drain(threads.stop_event), threads.workers))
+
+
+def _run_until_signalled(threads: WorkerThreads) -> int:
+    """Start the threads; the first SIGTERM/SIGINT asks them to stop after the job in hand, a second one kills."""
+    import signal
+
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+    def stop(_signum: int, _frame: Any) -> None:
+        threads.stop_event.set()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    for sig in previous:
+        signal.signal(sig, stop)
+    try:
+        threads.start()
+        while threads.alive():
+            threads.join(timeout=0.5)
+    finally:
+        threads.stop_event.set()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return threads.ran
+
+
+@ledger_app.command("verify")
+def ledger_verify(database_url: DatabaseUrl = None) -> None:
+    """Check the ledger; prints "ledger ok", or each problem and exits with 1.
+
+    Checks conservation, escrow against paid-but-unsettled orders, merchant balances against settlements less payouts.
+    """
+    from mercato.app import build_runtime
+    from mercato.trade.service import verify_ledger
+
+    rt = build_runtime(_settings(database_url))
+    try:
+        problems = verify_ledger(rt)
+    finally:
+        rt.engine.dispose()
+    if not problems:
+        typer.echo("ledger ok")
+        return
+    for problem in problems:  # plain lines, never wrapped: scripts grep them
+        typer.echo(describe_problem(problem))
+    typer.echo(f"ledger: {len(problems)} problem(s)")
+    raise typer.Exit(1)
+
+
+def describe_problem(problem: Any) -> str:
+    """One line per problem: `check where: detail (expected X, actual Y)`, from whichever fields it has."""
+    head = " ".join(str(v) for v in (getattr(problem, "check", None), getattr(problem, "where", None)) if v)
+    detail = getattr(problem, "detail", None) or ""
+    figures = [f"{name} {getattr(problem, name)}" for name in ("expected", "actual")
+               if getattr(problem, name, None) is not None]
+    line = f"{head}: {detail}" if head and detail else head or str(detail) or str(problem)
+    return f"{line} ({', '.join(figures)})" if figures else line
+
+
+@jobs_app.command("purge")
+def jobs_purge(
+    database_url: DatabaseUrl = None,
+    days: int = typer.Option(30, min=1, help="delete done jobs that finished more than this many days ago"),
+) -> None:
+    """Delete old done jobs (dead ones stay for an operator to see)."""
+    from datetime import timedelta
+
+    from mercato.app import build_runtime
+    from mercato.kernel.jobs import purge_done
+
+    rt = build_runtime(_settings(database_url))
+    try:
+        with rt.uow() as uow:
+            purged = purge_done(uow, rt.clock.now() - timedelta(days=days))
+            uow.commit()
+    finally:
+        rt.engine.dispose()
+    console.print(f"{purged} done job(s) purged")
 
 
 def main() -> None:

@@ -12,6 +12,8 @@ def load_all_tables() -> MetaData:
     import mercato.inventory.tables
     import mercato.kernel.idempotency
     import mercato.kernel.jobs
-    import mercato.stores.tables  # noqa: F401
+    import mercato.payments.tables
+    import mercato.stores.tables
+    import mercato.trade.tables  # noqa: F401
 
     return metadata

@@ -7,6 +7,7 @@ from mercato.inventory.model import StockLevelChanged
 from mercato.kernel.events import EventBus
 from mercato.kernel.jobs import Handler
 from mercato.payments import service as payments_service
+from mercato.payments.model import PaymentCaptured
 from mercato.storefront import service as storefront_service
 from mercato.stores.model import StoreStatusChanged
 from mercato.trade import service as trade_service
@@ -17,6 +18,7 @@ def event_bus() -> EventBus:
     bus.subscribe(StockLevelChanged, catalog_service.on_stock_level_changed)
     bus.subscribe(StoreStatusChanged, catalog_service.on_store_status_changed)
     bus.subscribe(StoreStatusChanged, storefront_service.on_store_status_changed)
+    bus.subscribe(PaymentCaptured, trade_service.on_payment_captured)
     return bus
 
 

@@ -70,9 +70,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         # The SKU picker and the attribute fields swap in by htmx; without it a JavaScript browser cannot use them.
         _missing(f"the pages need {HTMX_SCRIPT} (make install fetches it from the npm registry)")
     var_dir: Path = tmp_path_factory.mktemp("live")
-    settings = Settings(var_dir=var_dir, secret_key="browser-test-secret-key-0123456789")
+    # The server runs its job worker, as `mercato serve` does, so the sandbox's payment callbacks arrive; it looks
+    # for due jobs often, so a test does not wait a second for each.
+    settings = Settings(var_dir=var_dir, secret_key="browser-test-secret-key-0123456789", worker_poll_seconds=0.2)
     seed_marketplace(settings, size="small", seed=7, console=None)
-    app = create_app(build_runtime(settings))
+    app = create_app(build_runtime(settings), embedded_worker=True)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

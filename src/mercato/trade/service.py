@@ -1,9 +1,55 @@
-"""The trade use cases (being built)."""
+"""The trade use cases, one public surface: cart and addresses, checkout and placement, the consumer's orders,
+the merchant's fulfilment and shipping settings, the operator's views, the jobs and the payment-captured handler.
+
+Public use cases take `rt` first and open their own unit of work. The use cases live in private modules grouped by
+concern and are re-exported here; other capabilities and the pages use only this module and `trade.model`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from mercato.kernel.jobs import Handler
+from mercato.trade._cart import (
+    add_address,
+    add_to_cart,
+    addresses,
+    cart,
+    delete_address,
+    remove_from_cart,
+    set_cart_quantity,
+    set_default_address,
+)
+from mercato.trade._checkout import CLOSE_PAYMENT_JOB, checkout_preview, close_payment_job, place_order
+from mercato.trade._fulfilment import (
+    AUTO_CONFIRM_JOB,
+    auto_confirm_job,
+    confirm_receipt,
+    on_payment_captured,
+    set_shipping_settings,
+    ship_order,
+    shipping_settings,
+)
+from mercato.trade._orders import (
+    all_orders,
+    cancel_order,
+    my_order,
+    my_orders,
+    operator_order,
+    store_order,
+    store_orders,
+    verify_ledger,
+)
 
-JOB_HANDLERS: Mapping[str, Handler] = {}
+JOB_HANDLERS: Mapping[str, Handler] = {
+    CLOSE_PAYMENT_JOB: close_payment_job,
+    AUTO_CONFIRM_JOB: auto_confirm_job,
+}
+
+__all__ = [
+    "AUTO_CONFIRM_JOB", "CLOSE_PAYMENT_JOB", "JOB_HANDLERS", "add_address", "add_to_cart", "addresses",
+    "all_orders", "auto_confirm_job", "cancel_order", "cart", "checkout_preview", "close_payment_job",
+    "confirm_receipt", "delete_address", "my_order", "my_orders", "on_payment_captured", "operator_order",
+    "place_order", "remove_from_cart", "set_cart_quantity", "set_default_address", "set_shipping_settings",
+    "ship_order", "shipping_settings", "store_order", "store_orders", "verify_ledger",
+]

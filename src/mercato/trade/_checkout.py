@@ -1,0 +1,175 @@
+"""Checkout: the priced preview, placing the order (one payment, one order per store, stock reserved for every line
+or none) and the job that closes an unpaid payment when its time runs out.
+
+Placement reads each kind of fact in one batch and writes each kind of row in one executemany, so a cart of any
+size costs a fixed number of statements (tests/trade/test_checkout_service.py counts them).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from mercato.inventory import service as inventory
+from mercato.kernel import idempotency, jobs
+from mercato.kernel.idgen import new_id
+from mercato.kernel.principal import Principal
+from mercato.kernel.runtime import Runtime
+from mercato.kernel.uow import UnitOfWork
+from mercato.payments import service as payments
+from mercato.payments.model import PaymentPart
+from mercato.trade._cart import address_in, cart_groups_in
+from mercato.trade._sources import commission_rates_in
+from mercato.trade.model import (
+    ORDER_NO_SPACE,
+    Address,
+    CartStale,
+    CheckoutPreview,
+    OrderDraft,
+    OrderStatus,
+    PlacedOrder,
+    PlacedOrderRef,
+    ShippingAddress,
+    ShippingRule,
+    order_drafts,
+    order_no,
+    rate_pairs,
+    refuse_problems,
+)
+from mercato.trade.model import (
+    checkout_preview as price_checkout,
+)
+from mercato.trade.repo import CartRepo, OrderRepo, ShippingRepo
+
+PLACE_SCOPE = "trade.place_order"
+CLOSE_PAYMENT_JOB = "trade.close_payment"
+
+
+def _preview_in(uow: UnitOfWork, consumer_id: str, sku_ids: Sequence[str] | None, *,
+                with_stock: bool) -> CheckoutPreview:
+    groups = cart_groups_in(uow, consumer_id, sku_ids, with_stock=with_stock)
+    settings = ShippingRepo(uow.conn).of_stores(g.store_id for g in groups)
+    rules: Mapping[str, ShippingRule] = {store_id: s.rule for store_id, s in settings.items()}
+    return price_checkout(groups, rules)
+
+
+def checkout_preview(rt: Runtime, principal: Principal, sku_ids: Sequence[str] | None = None) -> CheckoutPreview:
+    """Per store: lines, goods total, shipping fee and store total; the grand total; the fingerprint to place with.
+
+    `sku_ids` checks out only those lines of the cart (None: the whole cart).
+    """
+    with rt.uow(read_only=True) as uow:
+        return _preview_in(uow, principal.user_id, sku_ids, with_stock=True)
+
+
+def place_order(rt: Runtime, principal: Principal, *, address_id: str, fingerprint: str,
+                idempotency_key: str | None, sku_ids: Sequence[str] | None = None) -> PlacedOrder:
+    """Reserve stock for every line or none, create one payment and one order per store, and empty those lines.
+
+    A fingerprint that no longer matches the cart's prices, quantities or fees is `CartStale`; a retry with the
+    same Idempotency-Key returns the first answer.
+    """
+    request = {"address_id": address_id, "fingerprint": fingerprint,
+               "sku_ids": sorted(sku_ids) if sku_ids is not None else None}
+    now = rt.clock.now()
+    with rt.uow() as uow:
+        earlier = idempotency.replay(uow, owner=principal.user_id, scope=PLACE_SCOPE, key=idempotency_key,
+                                     request=request, now=now)
+        if earlier is not None:
+            return PlacedOrder.from_dict(earlier)
+        placed = _place_in(rt, uow, principal, address_id, fingerprint, sku_ids, now)
+        idempotency.remember(uow, owner=principal.user_id, scope=PLACE_SCOPE, key=idempotency_key,
+                             response=placed.as_dict())
+        uow.commit()
+    return placed
+
+
+def _place_in(rt: Runtime, uow: UnitOfWork, principal: Principal, address_id: str, fingerprint: str,
+              sku_ids: Sequence[str] | None, now: datetime) -> PlacedOrder:
+    address = address_in(uow, principal.user_id, address_id)
+    preview = _preview_in(uow, principal.user_id, sku_ids, with_stock=False)
+    if preview.fingerprint != fingerprint:
+        raise CartStale(field="fingerprint")
+    refuse_problems(preview)
+    drafts = _drafts_in(uow, preview)
+    lines = {line.sku_id: line.quantity for store in preview.stores for line in store.lines}
+    inventory.reserve_many_in(uow, lines, rt=rt)
+    expires_at = now + timedelta(minutes=rt.settings.payment_timeout_minutes)
+    refs = tuple(PlacedOrderRef(new_id(), order_no(secrets.randbelow(ORDER_NO_SPACE)), d.store_id, d.total)
+                 for d in drafts)
+    parts = [PaymentPart(r.order_id, r.store_id, r.total) for r in refs]
+    payment = payments.create_payment_in(uow, consumer_id=principal.user_id, parts=parts, now=now,
+                                         expires_at=expires_at)
+    _insert_orders(uow, principal.user_id, payment.id, drafts, refs, address, now)
+    CartRepo(uow.conn).delete(principal.user_id, lines)
+    jobs.enqueue(uow, CLOSE_PAYMENT_JOB, {"payment_id": payment.id}, now=now, run_at=payment.expires_at,
+                 key=f"{CLOSE_PAYMENT_JOB}:{payment.id}")
+    return PlacedOrder(payment.id, payment.amount, payment.expires_at, refs)
+
+
+def _drafts_in(uow: UnitOfWork, preview: CheckoutPreview) -> tuple[OrderDraft, ...]:
+    """Capture each line's commission rate now: a later change of the rate does not touch this order."""
+    return order_drafts(preview, commission_rates_in(uow, rate_pairs(preview)))
+
+
+def _insert_orders(uow: UnitOfWork, consumer_id: str, payment_id: str, drafts: Sequence[OrderDraft],
+                   refs: Sequence[PlacedOrderRef], address: Address, now: datetime) -> None:
+    snapshot = ShippingAddress.of(address).as_dict()
+    order_rows: list[dict[str, Any]] = []
+    line_rows: list[dict[str, Any]] = []
+    for draft, ref in zip(drafts, refs, strict=True):
+        order_rows.append({
+            "id": ref.order_id, "order_no": ref.order_no, "payment_id": payment_id, "consumer_id": consumer_id,
+            "store_id": draft.store_id, "status": OrderStatus.PENDING_PAYMENT.value,
+            "goods_total": draft.goods_total, "shipping_fee": draft.shipping_fee, "total": draft.total,
+            "commission": draft.commission, "address": snapshot, "created_at": now})
+        line_rows.extend({
+            "id": new_id(), "order_id": ref.order_id, "sku_id": line.sku_id, "product_id": line.product_id,
+            "title_en": line.title_en, "title_zh": line.title_zh, "sku_label": line.sku_label,
+            "unit_price": line.unit_price, "quantity": line.quantity, "line_total": line.line_total,
+            "vertical_id": line.vertical_id, "commission_bp": line.commission_bp, "commission": line.commission}
+            for line in draft.lines)
+    repo = OrderRepo(uow.conn)
+    repo.insert_orders(order_rows)
+    repo.insert_lines(line_rows)
+    repo.insert_events([event_row(ref.order_id, OrderStatus.PENDING_PAYMENT, now, consumer_id, "placed")
+                        for ref in refs])
+
+
+def event_row(order_id: str, status: OrderStatus, at: datetime, actor_id: str | None, note: str) -> dict[str, Any]:
+    return {"id": new_id(), "order_id": order_id, "status": status.value, "at": at, "actor_id": actor_id,
+            "note": note[:300]}
+
+
+def close_payment_job(rt: Runtime, payload: Mapping[str, Any]) -> None:
+    """The payment's time ran out: close it, cancel its unpaid orders and release their stock.
+
+    Does nothing when the payment was captured first (closing is a conditional update in payments), and nothing the
+    second time (at-least-once delivery). A payment payments closed by itself still has its orders cancelled.
+    """
+    payment_id = str(payload["payment_id"])
+    now = rt.clock.now()
+    with rt.uow() as uow:
+        if payments.close_payment_in(uow, payment_id, now) or _closed(uow, payment_id):
+            cancel_unpaid_in(rt, uow, [s.id for s in OrderRepo(uow.conn).states_of_payment(payment_id)], now,
+                             actor_id=None, note="payment_timeout")
+        uow.commit()
+
+
+def _closed(uow: UnitOfWork, payment_id: str) -> bool:
+    view = payments.payment_status_in(uow, payment_id)
+    return view is not None and str(view.status) == "closed"
+
+
+def cancel_unpaid_in(rt: Runtime, uow: UnitOfWork, order_ids: Sequence[str], now: datetime, *,
+                     actor_id: str | None, note: str, reason: str | None = None) -> list[str]:
+    """Cancel those of the orders still awaiting payment and release their reserved stock; the ids cancelled."""
+    repo = OrderRepo(uow.conn)
+    moved = repo.move(order_ids, OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED, cancelled_at=now,
+                      cancel_reason=reason)
+    ids = [state.id for state in moved]
+    inventory.release_many_in(uow, repo.quantities(ids), rt=rt)
+    repo.insert_events([event_row(order_id, OrderStatus.CANCELLED, now, actor_id, note) for order_id in ids])
+    return ids

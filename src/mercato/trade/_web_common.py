@@ -1,0 +1,135 @@
+"""What every trade page shares: dependency aliases, flash messages, how a refusal reaches the page (next to the
+field it names, else at the top), yuan typed in forms, the status filter and the store a merchant page acts for."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Form, Request
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from mercato.kernel.errors import DomainError, EntityNotFound, InputInvalid
+from mercato.kernel.http import runtime
+from mercato.kernel.money import Money
+from mercato.kernel.principal import Principal
+from mercato.kernel.runtime import Runtime
+from mercato.stores import service as stores
+from mercato.stores.model import Membership, Permission
+from mercato.trade.model import OrderStatus
+from mercato.web import gettext, templates
+from mercato.web.guards import page_principal
+
+Rt = Annotated[Runtime, Depends(runtime)]
+Me = Annotated[Principal, Depends(page_principal)]
+Csrf = Annotated[str, Form(max_length=128)]
+Short = Annotated[str, Form(max_length=300)]
+Key = Annotated[str, Form(max_length=128)]
+
+STATUSES = tuple(OrderStatus)
+MAX_YUAN_TEXT = 16
+
+
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention, and an extraction keyword)
+    """Marks a literal for extraction; it is translated where it is shown."""
+    return message
+
+
+FLASH = {
+    "added": N_("Added to your cart"),
+    "updated": N_("The cart is updated"),
+    "removed": N_("The item is removed from your cart"),
+    "address_added": N_("The address is saved"),
+    "address_deleted": N_("The address is deleted"),
+    "address_default": N_("This address is now your default"),
+    "cancelled": N_("The order is cancelled"),
+    "confirmed": N_("Thank you: the receipt is confirmed and the order is complete"),
+    "shipped": N_("The order is shipped"),
+    "shipping_saved": N_("The shipping settings are saved"),
+}
+
+
+def flash(done: str) -> str | None:
+    message = FLASH.get(done)
+    return gettext(message) if message else None
+
+
+def failed(exc: DomainError, fields: Collection[str] = ()) -> dict[str, Any]:
+    """The page context of a refusal: next to the field it names when the form has that field, else at the top."""
+    message = gettext(exc.message)
+    field = exc.params.get("field")
+    context: dict[str, Any] = {"status_code": exc.status, "error_code": exc.code}
+    if isinstance(field, str) and field in fields:
+        context["field_errors"] = {field: message}
+    else:
+        context["error"] = message
+    return context
+
+
+def yuan(raw: str, field: str) -> int:
+    """An amount typed in yuan ("8" or "8.50") as fen."""
+    text = raw.strip()
+    try:
+        minor = Money.parse(text).minor
+    except ValueError:
+        raise InputInvalid("Enter an amount such as 8 or 8.50", field=field) from None
+    if minor < 0 or len(text) > MAX_YUAN_TEXT:
+        raise InputInvalid("Enter an amount such as 8 or 8.50", field=field)
+    return minor
+
+
+def optional_yuan(raw: str, field: str) -> int | None:
+    """Like `yuan`, but an empty field is None."""
+    return yuan(raw, field) if raw.strip() else None
+
+
+def status_filter(raw: str) -> str:
+    """A known order status, or "" (every status) for anything else typed into the address bar."""
+    return raw if raw in OrderStatus._value2member_map_ else ""
+
+
+def htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# --- the store a merchant page acts for ---------------------------------------------------------------------------
+
+def stores_with(rt: Runtime, me: Principal, permission: Permission) -> list[Membership]:
+    return [m for m in stores.my_stores(rt, me) if permission in m.permissions]
+
+
+def chosen_store(memberships: list[Membership], wanted: str) -> Membership | None:
+    """The store asked for (404 when the person does not work there with the permission), else their first."""
+    if not wanted:
+        return memberships[0] if memberships else None
+    for membership in memberships:
+        if membership.store.id == wanted:
+            return membership
+    raise EntityNotFound("No such store", field="store_id")
+
+
+def page_links(request: Request, next_cursor: str | None) -> dict[str, Any]:
+    """The pager: the next page (keeping the filters) and the first page."""
+    first = request.url.remove_query_params("cursor")
+    return {"next_url": _relative(first.include_query_params(cursor=next_cursor)) if next_cursor else None,
+            "first_url": _relative(first) if request.query_params.get("cursor") else None}
+
+
+def _relative(url: Any) -> str:
+    return f"{url.path}?{url.query}" if url.query else str(url.path)
+
+
+# --- templates ----------------------------------------------------------------------------------------------------
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def register_templates() -> None:
+    """Make sure the shared environment finds trade/*.html (a no-op once web.render lists "trade" itself)."""
+    loader = templates.env.loader
+    if not isinstance(loader, ChoiceLoader):
+        return
+    known = {str(Path(p)) for sub in loader.loaders if isinstance(sub, FileSystemLoader) for p in sub.searchpath}
+    if str(TEMPLATE_DIR) not in known:
+        loader.loaders = [*loader.loaders, FileSystemLoader(str(TEMPLATE_DIR))]

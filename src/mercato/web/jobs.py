@@ -1,7 +1,0 @@
-"""The operator's job queue pages (being built)."""
-
-from __future__ import annotations
-
-from fastapi import APIRouter
-
-router = APIRouter()
