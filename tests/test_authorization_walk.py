@@ -22,7 +22,7 @@ from mercato.schema import load_all_tables
 
 PASSWORD = "Walk-2026-pass"
 SELF_SERVICE = {("post", "/api/v1/auth/register"), ("post", "/api/v1/auth/tokens"),
-                ("post", "/api/v1/store-applications")}
+                ("post", "/api/v1/store-applications"), ("post", "/api/v1/addresses")}
 # Public endpoints that authenticate the caller some other way than a login; each is walked in its own test below.
 SIGNED_NOT_LOGGED_IN = {
     ("post", "/api/v1/payments/callbacks/sandbox"):
@@ -90,6 +90,8 @@ def world(client: TestClient, rt: Runtime) -> dict[str, Any]:
         "user_id": staff.json()["user_id"], "app_id": pending.json()["id"], "brand_id": brand.json()["id"],
         "category_id": category["id"], "word_id": word.json()["id"],
         "token_id": _first_token_id(victim_tokens), "payment_id": victim_payment,
+        "address_id": "01HZZZZZZZZZZZZZZZZZZZZZZZ", "order_no": "12345678901234567890",
+        "job_id": "01HZZZZZZZZZZZZZZZZZZZZZZZ",
     }
     return {"params": params, "actors": {"consumer": consumer, "other-store merchant": intruder}}
 

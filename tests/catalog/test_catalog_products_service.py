@@ -278,7 +278,10 @@ def test_read_helpers_for_other_capabilities(rt: Runtime, merchant: Principal, s
     with rt.uow(read_only=True) as uow:
         assert catalog.get_product_in(uow, product.id) == product
         found = catalog.skus_by_ids_in(uow, [product.skus[0].id, "nope"])
+        batch = catalog.products_by_ids_in(uow, [product.id, "nope", product.id])
     assert list(found) == [product.skus[0].id]
+    assert list(batch) == [product.id]
+    assert batch[product.id] == replace(product, skus=())
 
 
 def _product(rt: Runtime, merchant: Principal, product_id: str):  # type: ignore[no-untyped-def]

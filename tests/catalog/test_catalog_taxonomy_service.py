@@ -88,6 +88,9 @@ def test_commission_defaults_until_an_operator_sets_a_rate(rt: Runtime, operator
     catalog.set_commission_rate(rt, operator, tree.apparel.id, "flagship", 700)
     with rt.uow(read_only=True) as uow:
         assert catalog.commission_rate_in(uow, tree.apparel.id, "flagship") == 700
+        pairs = [(tree.apparel.id, "flagship"), (tree.apparel.id, "independent"), (tree.health.id, "flagship")]
+        assert catalog.commission_rates_in(uow, pairs) == {pairs[0]: 700, pairs[1]: 300, pairs[2]: 500}
+        assert catalog.commission_rates_in(uow, []) == {}
     matrix = {(r.vertical_id, r.store_kind): (r.rate_bp, r.is_default) for r in catalog.commission_rates(rt)}
     assert matrix == {(tree.apparel.id, "flagship"): (700, False), (tree.apparel.id, "independent"): (300, True),
                       (tree.health.id, "flagship"): (500, True), (tree.health.id, "independent"): (300, True)}

@@ -273,12 +273,6 @@ def test_the_close_job_runs_once_per_payment(rt: Runtime, world: World) -> None:
 
 # --- SQL economy --------------------------------------------------------------------------------------------------
 
-CATALOG_BATCHES = all(hasattr(catalog, name) for name in ("products_by_ids_in", "commission_rates_in"))
-
-
-@pytest.mark.xfail(not CATALOG_BATCHES, strict=True,
-                   reason="needs catalog.service.products_by_ids_in and commission_rates_in (one query each); without "
-                          "them trade reads products and rates one by one: 28 statements")
 def test_placing_a_three_store_five_line_cart_issues_at_most_25_statements(rt: Runtime, world: World) -> None:
     fill_cart(rt, world)
     set_fees(rt, world)

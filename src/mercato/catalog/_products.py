@@ -5,6 +5,7 @@ Also the read helpers other capabilities use inside their own transaction, and t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -155,6 +156,11 @@ def get_product_in(uow: UnitOfWork, product_id: str) -> ProductView:
     if product is None:
         raise ProductNotFound(field="product_id")
     return product
+
+
+def products_by_ids_in(uow: UnitOfWork, product_ids: Iterable[str]) -> dict[str, ProductView]:
+    """Products by id in one query, without SKUs (absent ids are simply missing)."""
+    return ProductRepo(uow.conn).by_ids(product_ids)
 
 
 def skus_by_ids_in(uow: UnitOfWork, sku_ids: list[str]) -> dict[str, SkuView]:

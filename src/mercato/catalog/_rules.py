@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from mercato.audit import service as audit
 from mercato.catalog._access import require_operator
 from mercato.catalog._categories import category_tree_in
@@ -32,6 +34,15 @@ def commission_rate_in(uow: UnitOfWork, vertical_id: str, store_kind: str) -> in
     configured = TaxonomyRepo(uow.conn).rate(vertical_id, check_store_kind(store_kind))
     return commission_rate({(vertical_id, store_kind): configured} if configured is not None else {},
                            vertical_id, store_kind)
+
+
+def commission_rates_in(uow: UnitOfWork, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Basis points for each (vertical, store kind) pair in one query, defaults where unset."""
+    wanted = sorted(set(pairs))
+    for _, kind in wanted:
+        check_store_kind(kind)
+    configured = TaxonomyRepo(uow.conn).rates_for(v for v, _ in wanted) if wanted else {}
+    return {(v, k): commission_rate(configured, v, k) for v, k in wanted}
 
 
 def commission_rates(rt: Runtime) -> list[CommissionRateView]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -82,6 +82,11 @@ class TaxonomyRepo:
         c = commission_rates.c
         query = sa.select(c.rate_bp).where(c.vertical_id == vertical_id, c.store_kind == store_kind)
         return self.conn.execute(query).scalar_one_or_none()
+
+    def rates_for(self, verticals: Iterable[str]) -> dict[tuple[str, str], int]:
+        c = commission_rates.c
+        query = sa.select(c.vertical_id, c.store_kind, c.rate_bp).where(c.vertical_id.in_(sorted(set(verticals))))
+        return {(r.vertical_id, r.store_kind): r.rate_bp for r in self.conn.execute(query)}
 
     def upsert_rate(self, vertical_id: str, store_kind: str, rate_bp: int, now: datetime) -> None:
         stmt = self._insert(commission_rates).values(vertical_id=vertical_id, store_kind=store_kind,

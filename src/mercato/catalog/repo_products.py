@@ -56,6 +56,13 @@ class ProductRepo:
         row = self.conn.execute(sa.select(skus).where(skus.c.id == sku_id)).first()
         return sku_view(row) if row else None
 
+    def by_ids(self, product_ids: Iterable[str]) -> dict[str, ProductView]:
+        """Products without their SKUs, in one query (callers that need SKUs read them by id)."""
+        ids = list(set(product_ids))
+        if not ids:
+            return {}
+        return {r.id: product_view(r) for r in self.conn.execute(sa.select(products).where(products.c.id.in_(ids)))}
+
     def skus_by_ids(self, sku_ids: Iterable[str]) -> dict[str, SkuView]:
         ids = list(set(sku_ids))
         if not ids:

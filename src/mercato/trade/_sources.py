@@ -4,8 +4,7 @@ stock, and commission rates. No per-line query: a cart of any size costs the sam
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 from mercato.catalog import service as catalog
 from mercato.catalog.model import ProductStatus, ProductView, SkuStatus, SkuView
@@ -47,23 +46,10 @@ def _facts(sku: SkuView, product: ProductView, store: StoreView, available: int)
 
 
 def products_in(uow: UnitOfWork, product_ids: Iterable[str]) -> dict[str, ProductView]:
-    """The products in one query when catalog offers the batch read, else one read each."""
-    ids = sorted(set(product_ids))
-    if not ids:
-        return {}
-    batch: Callable[..., Mapping[str, ProductView]] | None = getattr(catalog, "products_by_ids_in", None)
-    if batch is not None:
-        return dict(batch(uow, ids))
-    return {pid: catalog.get_product_in(uow, pid) for pid in ids}
+    """The products, in one query."""
+    return catalog.products_by_ids_in(uow, product_ids)
 
 
 def commission_rates_in(uow: UnitOfWork, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """Basis points per (vertical, store kind): one query when catalog offers the batch read, else one per pair."""
-    wanted = sorted(set(pairs))
-    if not wanted:
-        return {}
-    batch: Callable[..., Mapping[tuple[str, str], int]] | None = getattr(catalog, "commission_rates_in", None)
-    if batch is not None:
-        rates: Mapping[Any, int] = batch(uow, wanted)
-        return {pair: int(rates[pair]) for pair in wanted}
-    return {(vertical, kind): catalog.commission_rate_in(uow, vertical, kind) for vertical, kind in wanted}
+    """Basis points per (vertical, store kind), in one query."""
+    return catalog.commission_rates_in(uow, pairs)

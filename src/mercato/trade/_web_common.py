@@ -4,11 +4,9 @@ field it names, else at the top), yuan typed in forms, the status filter and the
 from __future__ import annotations
 
 from collections.abc import Collection
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
-from jinja2 import ChoiceLoader, FileSystemLoader
 
 from mercato.kernel.errors import DomainError, EntityNotFound, InputInvalid
 from mercato.kernel.http import runtime
@@ -18,7 +16,7 @@ from mercato.kernel.runtime import Runtime
 from mercato.stores import service as stores
 from mercato.stores.model import Membership, Permission
 from mercato.trade.model import OrderStatus
-from mercato.web import gettext, templates
+from mercato.web import gettext
 from mercato.web.guards import page_principal
 
 Rt = Annotated[Runtime, Depends(runtime)]
@@ -118,18 +116,3 @@ def page_links(request: Request, next_cursor: str | None) -> dict[str, Any]:
 
 def _relative(url: Any) -> str:
     return f"{url.path}?{url.query}" if url.query else str(url.path)
-
-
-# --- templates ----------------------------------------------------------------------------------------------------
-
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-
-
-def register_templates() -> None:
-    """Make sure the shared environment finds trade/*.html (a no-op once web.render lists "trade" itself)."""
-    loader = templates.env.loader
-    if not isinstance(loader, ChoiceLoader):
-        return
-    known = {str(Path(p)) for sub in loader.loaders if isinstance(sub, FileSystemLoader) for p in sub.searchpath}
-    if str(TEMPLATE_DIR) not in known:
-        loader.loaders = [*loader.loaders, FileSystemLoader(str(TEMPLATE_DIR))]

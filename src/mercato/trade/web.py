@@ -26,7 +26,6 @@ from mercato.trade._web_common import (
     flash,
     htmx,
     page_links,
-    register_templates,
     status_filter,
 )
 from mercato.trade._web_merchant import router as merchant_router
@@ -39,7 +38,6 @@ from mercato.trade.model import (
 from mercato.web import render, verify_csrf
 from mercato.web.guards import PageRoute
 
-register_templates()
 router = APIRouter(route_class=PageRoute)
 router.include_router(merchant_router)
 
