@@ -270,3 +270,15 @@ def test_a_shop_window_price_is_never_below_the_raw_price_and_ends_in_nine(fen: 
 def test_fast_id_encoder_handles_both_ends_of_the_range() -> None:
     for at_millis, entropy in itertools.product((0, 2**48 - 1), (0, 2**80 - 1)):
         assert fast_encode_id(at_millis, entropy) == encode_id(at_millis, entropy)
+
+
+def test_flagship_stores_ship_free_and_independent_stores_charge_a_flat_fee(market: Marketplace) -> None:
+    kinds = {s["id"]: s["kind"] for s in market.table("stores")}
+    rules = market.table("store_shipping")
+    assert sorted(r["store_id"] for r in rules) == sorted(kinds)
+    for rule in rules:
+        if kinds[rule["store_id"]] == "flagship":
+            assert (rule["flat_fee"], rule["free_threshold"]) == (0, None)
+        else:
+            assert rule["flat_fee"] > 0 and (rule["free_threshold"] is None or rule["free_threshold"] > rule["flat_fee"])
+    assert {r["free_threshold"] for r in rules if kinds[r["store_id"]] == "independent"} >= {None, 9900}

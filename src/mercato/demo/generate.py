@@ -62,6 +62,22 @@ class Marketplace:
         return next(rows for table, rows in self.reference if table == name)
 
 
+FLAT_FEES = (600, 800, 1000, 1200)  # minor units: ¥6 to ¥12
+FREE_THRESHOLDS = (4900, 9900, 19900, None)  # None: the flat fee always applies
+
+
+def shipping_rules(rng: random.Random, stores: list[Row], as_of: datetime) -> list[Row]:
+    """Flagship stores ship free; independent stores charge a flat fee, usually free above a threshold."""
+    rows = []
+    for store in stores:
+        if store["kind"] == "flagship":
+            fee, threshold = 0, None
+        else:
+            fee, threshold = rng.choice(FLAT_FEES), rng.choice(FREE_THRESHOLDS)
+        rows.append({"store_id": store["id"], "flat_fee": fee, "free_threshold": threshold, "updated_at": as_of})
+    return rows
+
+
 def resolve_size(size: str | DemoSize) -> DemoSize:
     if isinstance(size, DemoSize):
         return size
@@ -83,6 +99,7 @@ def generate(seed: int, size: str | DemoSize = "small", as_of: datetime = DEMO_A
         ("store_staff", parties.store_staff), ("store_tags", parties.store_tags),
         ("brand_authorisations", parties.brand_authorisations),
         ("store_applications", parties.store_applications),
+        ("store_shipping", shipping_rules(random.Random(f"mercato-demo:{seed}:shipping"), parties.stores, as_of)),
     )
     goods = GoodsPlan(seed, chosen.products, as_of, tuple(parties.plans), taxonomy.leaves)
     return Marketplace(seed, chosen, as_of, reference, goods, DEMO_LOGINS)
