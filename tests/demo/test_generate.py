@@ -280,5 +280,6 @@ def test_flagship_stores_ship_free_and_independent_stores_charge_a_flat_fee(mark
         if kinds[rule["store_id"]] == "flagship":
             assert (rule["flat_fee"], rule["free_threshold"]) == (0, None)
         else:
-            assert rule["flat_fee"] > 0 and (rule["free_threshold"] is None or rule["free_threshold"] > rule["flat_fee"])
+            threshold = rule["free_threshold"]
+            assert rule["flat_fee"] > 0 and (threshold is None or threshold > rule["flat_fee"])
     assert {r["free_threshold"] for r in rules if kinds[r["store_id"]] == "independent"} >= {None, 9900}
