@@ -1,0 +1,136 @@
+"""The double-entry ledger as plain values: balanced entries and the checks of ledger verify."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from mercato.kernel.errors import InputInvalid
+from mercato.payments.model.rules import ESCROW, GATEWAY, REVENUE, EntryKind, LedgerEntryUnbalanced, merchant_account
+
+# --- the ledger -----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    account: str
+    amount: int  # signed: debit positive
+    store_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One money movement; idempotent on `source`."""
+
+    source: str
+    kind: EntryKind
+    memo: str
+    lines: tuple[LedgerLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PostedEntry:
+    id: str
+    source: str
+    kind: str
+    memo: str
+    created_at: datetime
+    lines: tuple[LedgerLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountBalance:
+    account: str
+    balance: int  # debit positive
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerProblem:
+    """One failed check of `verify`: which check, where, and what was expected against what was found."""
+
+    check: str
+    where: str
+    detail: str = ""
+    expected: int | None = None
+    actual: int | None = None
+
+
+def check_balanced(lines: Sequence[LedgerLine]) -> None:
+    """An entry has at least two lines, all integers, none zero, summing to zero."""
+    if (len(lines) < 2 or any(not isinstance(x.amount, int) or isinstance(x.amount, bool) or x.amount == 0
+                              for x in lines) or sum(x.amount for x in lines) != 0):
+        raise LedgerEntryUnbalanced(lines=[(x.account, x.amount) for x in lines])
+
+
+def _entry(source: str, kind: EntryKind, memo: str, *lines: LedgerLine) -> LedgerEntry:
+    kept = tuple(line for line in lines if line.amount != 0)
+    check_balanced(kept)
+    return LedgerEntry(source, kind, memo, kept)
+
+
+def capture_entry(payment_id: str, amount: int) -> LedgerEntry:
+    """The gateway took the consumer's money; the platform holds it in escrow."""
+    return _entry(f"capture:{payment_id}", EntryKind.CAPTURE, f"payment {payment_id} captured",
+                  LedgerLine(GATEWAY, amount), LedgerLine(ESCROW, -amount))
+
+
+def settle_entry(order_id: str, store_id: str, amount: int, commission: int) -> LedgerEntry:
+    """Escrow releases an order: the merchant gets it less the commission, which is platform revenue."""
+    if not 0 <= commission <= amount:
+        raise InputInvalid("The commission must be between 0 and the order amount", field="commission")
+    return _entry(f"settle:{order_id}", EntryKind.SETTLE, f"order {order_id} settled",
+                  LedgerLine(ESCROW, amount), LedgerLine(merchant_account(store_id), commission - amount, store_id),
+                  LedgerLine(REVENUE, -commission))
+
+
+def refund_entry(order_id: str, amount: int) -> LedgerEntry:
+    """An order's held money goes back to the consumer through the gateway."""
+    return _entry(f"refund:{order_id}", EntryKind.REFUND, f"order {order_id} refunded",
+                  LedgerLine(ESCROW, amount), LedgerLine(GATEWAY, -amount))
+
+
+def late_refund_entry(payment_id: str, amount: int) -> LedgerEntry:
+    """A capture that arrived for a payment no longer open (or with the wrong amount) is refunded at once."""
+    return _entry(f"refund:{payment_id}:late", EntryKind.REFUND, f"payment {payment_id} captured late, refunded",
+                  LedgerLine(ESCROW, amount), LedgerLine(GATEWAY, -amount))
+
+
+def payout_entry(payout_id: str, store_id: str, amount: int) -> LedgerEntry:
+    """The merchant withdraws part of its available balance."""
+    return _entry(f"payout:{payout_id}", EntryKind.PAYOUT, f"payout {payout_id}",
+                  LedgerLine(merchant_account(store_id), amount, store_id), LedgerLine(GATEWAY, -amount))
+
+
+def check_journal(entries: Iterable[tuple[str, int]]) -> list[LedgerProblem]:
+    """Conservation: each entry (source, sum of its lines) sums to zero."""
+    return [LedgerProblem("entry_balanced", f"entry {source}", "the lines of the entry do not sum to zero", 0, total)
+            for source, total in entries if total != 0]
+
+
+def check_escrow(escrow_balance: int, held_total: int) -> list[LedgerProblem]:
+    """Escrow (a credit balance) holds exactly the parts paid and not yet settled or refunded."""
+    if -escrow_balance == held_total:
+        return []
+    return [LedgerProblem("escrow_held", f"account {ESCROW}", "escrow differs from the parts held", held_total,
+                          -escrow_balance)]
+
+
+def check_merchants(ledger: Mapping[str, int], settled: Mapping[str, int], paid_out: Mapping[str, int],
+                    rows: Mapping[str, int]) -> list[LedgerProblem]:
+    """Per store: the merchant account == settlements less payouts == the merchant_balances row.
+
+    `ledger` is each merchant account's credit balance (negated debit), `settled` what its settled parts brought
+    (amount less commission), `paid_out` its completed payouts, `rows` the merchant_balances.available values.
+    """
+    problems: list[LedgerProblem] = []
+    for store_id in sorted(set(ledger) | set(settled) | set(paid_out) | set(rows)):
+        expected = settled.get(store_id, 0) - paid_out.get(store_id, 0)
+        where = f"account {merchant_account(store_id)}"
+        if ledger.get(store_id, 0) != expected:
+            problems.append(LedgerProblem("merchant_ledger", where, "the ledger differs from settlements less payouts",
+                                          expected, ledger.get(store_id, 0)))
+        if rows.get(store_id, 0) != expected:
+            problems.append(LedgerProblem("merchant_balance_row", f"merchant_balances {store_id}",
+                                          "the stored balance differs from settlements less payouts",
+                                          expected, rows.get(store_id, 0)))
+    return problems
