@@ -1,13 +1,22 @@
 """The unit of work commits only when told, on both engines; timestamps stay UTC-aware."""
 
+import threading
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from mercato.audit.tables import audit_log
+from mercato.kernel import db
 from mercato.kernel.db import UTCDateTime, make_engine
+from mercato.kernel.http import install_api_error_handlers
 from mercato.kernel.idgen import new_id
 from mercato.kernel.uow import UnitOfWorkFactory
 
@@ -78,3 +87,51 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(sqlite_eng
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+
+
+def _short_busy_timeout(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA busy_timeout=20")
+
+
+@pytest.fixture
+def impatient_sqlite(tmp_path: Path) -> Iterator[Engine]:
+    """A SQLite engine whose connections give up on the write lock after 20 ms (the product waits 10 s)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'busy.db'}", pool_size=2)
+    sa.event.listen(engine, "connect", _short_busy_timeout)
+    yield engine
+    engine.dispose()
+
+
+def test_a_writer_kept_waiting_past_the_busy_timeout_asks_again_until_the_lock_frees(
+        impatient_sqlite: Engine) -> None:
+    holder = impatient_sqlite.connect()
+    holder.begin()  # BEGIN IMMEDIATE: the write lock is taken
+    threading.Timer(0.3, holder.rollback).start()
+    started = time.monotonic()
+    with impatient_sqlite.connect() as conn, conn.begin():
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    assert time.monotonic() - started >= 0.25
+    holder.close()
+
+
+def test_past_its_patience_a_writer_gives_up_as_busy_and_the_api_answers_503(
+        impatient_sqlite: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(db, "WRITE_LOCK_PATIENCE_SECONDS", 0.1)
+    holder = impatient_sqlite.connect()
+    holder.begin()
+    app = FastAPI()
+    install_api_error_handlers(app)
+
+    @app.post("/api/write")
+    def write() -> None:
+        with impatient_sqlite.connect() as conn, conn.begin():
+            conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+
+    try:
+        response = TestClient(app).post("/api/write")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert (response.status_code, response.json()["code"], response.headers["retry-after"]) == (
+        503, "database_busy", "1")
+    assert response.headers["content-type"].startswith("application/problem+json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,9 @@ def is_sqlite_url(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+WRITE_LOCK_PATIENCE_SECONDS = 30.0
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -75,10 +79,23 @@ def _sqlite_begin(conn: Any) -> None:
     # A deferred BEGIN lets two writers both read and then fail to upgrade to the write lock (SQLITE_BUSY
     # with no wait). Write transactions therefore begin IMMEDIATE, taking the lock up front so that
     # busy_timeout queues them; read-only units of work keep a deferred BEGIN and never block writers (WAL).
+    # Under a burst of writers one may wait past busy_timeout; it asks again until WRITE_LOCK_PATIENCE_SECONDS.
     if conn.get_execution_options().get("mercato_read_only"):
         conn.exec_driver_sql("BEGIN")
-    else:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    deadline = time.monotonic() + WRITE_LOCK_PATIENCE_SECONDS
+    while True:
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except sa.exc.OperationalError as exc:
+            if not is_sqlite_busy(exc) or time.monotonic() >= deadline:
+                raise
+
+
+def is_sqlite_busy(exc: BaseException) -> bool:
+    """SQLite's write lock stayed taken past the busy timeout (SQLITE_BUSY)."""
+    return isinstance(exc, sa.exc.OperationalError) and "database is locked" in str(exc.orig)
 
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:

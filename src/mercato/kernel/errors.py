@@ -9,6 +9,7 @@
     ├── DuplicateEntity               409  a unique thing already exists
     ├── IdempotencyKeyReused          409  the same key came back with a different body
     ├── RateLimited                   429  too many attempts (login throttling)
+    ├── DatabaseBusy                  503  the embedded database's write lock stayed taken too long; retry
     └── ...                                each capability subclasses these with its own `<Noun><Problem>` names
 
 The HTTP layer renders them as application/problem+json (RFC 9457); pages show the same message.
@@ -90,6 +91,12 @@ class RateLimited(DomainError):
     code = "rate_limited"
     status = 429
     title = "Too many attempts; wait and try again"
+
+
+class DatabaseBusy(DomainError):
+    code = "database_busy"
+    status = 503
+    title = "The marketplace is very busy; try again in a moment"
 
 
 def all_error_classes() -> list[type[DomainError]]:

@@ -11,10 +11,18 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mercato.kernel.errors import AccessDenied, DomainError, DuplicateEntity, InputInvalid, NotAuthenticated
+from mercato.kernel.db import is_sqlite_busy
+from mercato.kernel.errors import (
+    AccessDenied,
+    DatabaseBusy,
+    DomainError,
+    DuplicateEntity,
+    InputInvalid,
+    NotAuthenticated,
+)
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 
@@ -86,7 +94,17 @@ def install_api_error_handlers(app: FastAPI, page_error: Any = None) -> None:
         # Two requests raced past a use case's own uniqueness check and the database's constraint settled it.
         return await on_domain(request, DuplicateEntity("It was just created by another request; reload and retry"))
 
+    async def on_operational(request: Request, exc: Exception) -> Any:
+        # SQLite's write lock stayed taken past every retry: tell the client to come back rather than fail bare.
+        assert isinstance(exc, OperationalError)
+        if not is_sqlite_busy(exc):
+            raise exc
+        response = await on_domain(request, DatabaseBusy())
+        response.headers["Retry-After"] = "1"
+        return response
+
     app.add_exception_handler(DomainError, on_domain)
+    app.add_exception_handler(OperationalError, on_operational)
     app.add_exception_handler(DataError, on_unstorable)
     app.add_exception_handler(IntegrityError, on_conflict)
     app.add_exception_handler(RequestValidationError, on_validation)
