@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
 from mercato.audit.service import record
 from mercato.kernel import jobs
 from mercato.kernel.errors import AccessDenied
 from mercato.kernel.jobs import JobView
-from mercato.kernel.pagination import CursorInvalid, Page, clamp_limit, decode_cursor, encode_cursor
+from mercato.kernel.pagination import Page, clamp_limit, decode_time_cursor, encode_time_cursor
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 
@@ -53,11 +52,11 @@ def list_jobs(rt: Runtime, principal: Principal, status: str | None = None, curs
     _require_operator(principal)
     status = jobs.check_status(status)
     size = clamp_limit(limit, DEFAULT_PAGE)
-    after = _decode(cursor) if cursor else None
+    after = decode_time_cursor(cursor) if cursor else None
     with rt.uow(read_only=True) as uow:
         rows = jobs.list_jobs(uow, status, after=after, limit=size + 1)
     items = rows[:size]
-    return Page(items, _encode(items[-1]) if len(rows) > size else None)
+    return Page(items, encode_time_cursor(items[-1].run_at, items[-1].id) if len(rows) > size else None)
 
 
 def retry_job(rt: Runtime, principal: Principal, job_id: str) -> JobView:
@@ -87,18 +86,3 @@ def _require_operator(principal: Principal) -> None:
         raise AccessDenied("Only platform operators may see the job queue")
 
 
-def _encode(job: JobView) -> str:
-    return encode_cursor([job.run_at.isoformat(), job.id])
-
-
-def _decode(cursor: str) -> tuple[datetime, str]:
-    at_text, job_id = decode_cursor(cursor, 2)
-    if not isinstance(at_text, str) or not isinstance(job_id, str):
-        raise CursorInvalid()
-    try:
-        at = datetime.fromisoformat(at_text)
-    except ValueError as exc:
-        raise CursorInvalid() from exc
-    if at.tzinfo is None:
-        raise CursorInvalid()
-    return at, job_id

@@ -13,7 +13,7 @@ from mercato.audit.model import AuditEntry, check_action, check_action_prefix, c
 from mercato.audit.repo import AuditRepo
 from mercato.kernel.errors import AccessDenied
 from mercato.kernel.idgen import new_id
-from mercato.kernel.pagination import CursorInvalid, Page, clamp_limit, decode_cursor, encode_cursor
+from mercato.kernel.pagination import Page, clamp_limit, decode_time_cursor, encode_time_cursor
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWork
@@ -38,11 +38,11 @@ def list_entries(rt: Runtime, principal: Principal, action_prefix: str | None = 
     _require_operator(principal)
     prefix = check_action_prefix(action_prefix)
     size = clamp_limit(limit, DEFAULT_PAGE)
-    after = _decode(cursor) if cursor else None
+    after = decode_time_cursor(cursor) if cursor else None
     with rt.uow(read_only=True) as uow:
         rows = AuditRepo(uow.conn).page(action_prefix=prefix, after=after, limit=size + 1)
     items = rows[:size]
-    next_cursor = _encode(items[-1]) if len(rows) > size else None
+    next_cursor = encode_time_cursor(items[-1].at, items[-1].id) if len(rows) > size else None
     return Page(items=items, next_cursor=next_cursor)
 
 
@@ -56,18 +56,3 @@ def _require_operator(principal: Principal) -> None:
         raise AccessDenied("Only platform operators may read the audit log")
 
 
-def _encode(entry: AuditEntry) -> str:
-    return encode_cursor([entry.at.isoformat(), entry.id])
-
-
-def _decode(cursor: str) -> tuple[datetime, str]:
-    at_text, entry_id = decode_cursor(cursor, 2)
-    if not isinstance(at_text, str) or not isinstance(entry_id, str):
-        raise CursorInvalid()
-    try:
-        at = datetime.fromisoformat(at_text)
-    except ValueError as exc:
-        raise CursorInvalid() from exc
-    if at.tzinfo is None:
-        raise CursorInvalid()
-    return at, entry_id

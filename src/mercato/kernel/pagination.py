@@ -6,6 +6,7 @@ import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from mercato.kernel.errors import InputInvalid
@@ -61,6 +62,25 @@ def decode_id_cursor(cursor: str | None) -> str | None:
     if not isinstance(after, str):
         raise CursorInvalid()
     return after
+
+
+def encode_time_cursor(at: datetime, item_id: str) -> str:
+    """A cursor after (timestamp, id), for lists ordered by time with the id breaking ties."""
+    return encode_cursor([at.isoformat(), item_id])
+
+
+def decode_time_cursor(cursor: str) -> tuple[datetime, str]:
+    """The (aware timestamp, id) an `encode_time_cursor` cursor points after."""
+    at_text, item_id = decode_cursor(cursor, 2)
+    if not isinstance(at_text, str) or not isinstance(item_id, str):
+        raise CursorInvalid()
+    try:
+        at = datetime.fromisoformat(at_text)
+    except ValueError as exc:
+        raise CursorInvalid() from exc
+    if at.tzinfo is None:
+        raise CursorInvalid()
+    return at, item_id
 
 
 def page_by_id(rows: list[T], size: int, key: Callable[[T], str] = lambda item: item.id) -> Page[T]:  # type: ignore[attr-defined]
