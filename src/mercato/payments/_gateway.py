@@ -132,6 +132,9 @@ def receive_callback(rt: Runtime, body: bytes, signature: str | None, provider: 
     """
     now = rt.clock.now()
     event = provider_of(rt, provider).verify_callback(signature, body, now)
+    with rt.uow(read_only=True) as uow:  # a repeat delivery is answered without taking the write lock
+        if CallbackRepo(uow.conn).seen(provider, event.id):
+            return CallbackResult(event.id, "duplicate")
     with rt.uow() as uow:
         callbacks = CallbackRepo(uow.conn)
         if not callbacks.first_sight(provider, event.id, event.type, event.payment_id, now):

@@ -345,6 +345,11 @@ class CallbackRepo:
                  .returning(payment_callbacks.c.event_id))
         return self.conn.execute(query).first() is not None
 
+    def seen(self, provider: str, event_id: str) -> bool:
+        c = payment_callbacks.c
+        query = sa.select(c.event_id).where(c.provider == provider, c.event_id == event_id)
+        return self.conn.execute(query).first() is not None
+
     def set_outcome(self, provider: str, event_id: str, outcome: str) -> None:
         self.conn.execute(payment_callbacks.update().where(
             payment_callbacks.c.provider == provider, payment_callbacks.c.event_id == event_id).values(outcome=outcome))
