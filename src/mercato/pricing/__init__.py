@@ -1,0 +1,1 @@
+"""Pricing: the promotion engine and the promotions, coupons and vouchers it reads."""
