@@ -12,7 +12,9 @@ def load_all_tables() -> MetaData:
     import mercato.inventory.tables
     import mercato.kernel.idempotency
     import mercato.kernel.jobs
+    import mercato.membership.tables
     import mercato.payments.tables
+    import mercato.pricing.tables
     import mercato.stores.tables
     import mercato.trade.tables  # noqa: F401
 

@@ -27,6 +27,7 @@ payment_parts = sa.Table(
     sa.Column("store_id", sa.String(26), nullable=False, index=True),
     sa.Column("amount", sa.BigInteger, nullable=False),
     sa.Column("commission", sa.BigInteger, nullable=True),  # set at settlement
+    sa.Column("subsidy", sa.BigInteger, nullable=True),  # set at settlement: what the platform paid for discounts
     sa.Column("status", sa.String(16), nullable=False),  # pending | held | settled | refunded | void
     timestamp("updated_at"),
     sa.CheckConstraint("amount > 0", name="amount_positive"),

@@ -45,7 +45,7 @@ orders = sa.Table(
     fk("consumer_id", "users.id", index=False),
     fk("store_id", "stores.id", index=False),
     sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("goods_total", sa.BigInteger, nullable=False),
+    sa.Column("goods_total", sa.BigInteger, nullable=False),  # what the goods cost after discounts
     sa.Column("shipping_fee", sa.BigInteger, nullable=False),
     sa.Column("total", sa.BigInteger, nullable=False),
     sa.Column("commission", sa.BigInteger, nullable=False),
@@ -58,6 +58,11 @@ orders = sa.Table(
     timestamp("completed_at", nullable=True),
     timestamp("cancelled_at", nullable=True),
     sa.Column("cancel_reason", sa.String(200), nullable=True),
+    # The goods at their list prices, the discounts taken off them (goods_original - discount = goods_total) and
+    # the part of those discounts the platform funds, which it pays the merchant at settlement.
+    sa.Column("goods_original", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("discount", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("platform_funded", sa.BigInteger, nullable=False, server_default="0"),
     sa.CheckConstraint("total = goods_total + shipping_fee", name="total_sums"),
     # Lists page newest first by id: a consumer's orders, a store's orders (optionally by status).
     sa.Index("ix_orders_consumer", "consumer_id", "id"),
@@ -76,7 +81,9 @@ order_lines = sa.Table(
     sa.Column("sku_label", sa.String(300), nullable=False),
     sa.Column("unit_price", sa.BigInteger, nullable=False),
     sa.Column("quantity", sa.Integer, nullable=False),
-    sa.Column("line_total", sa.BigInteger, nullable=False),
+    sa.Column("line_total", sa.BigInteger, nullable=False),  # unit_price x quantity, before discounts
+    sa.Column("discount", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("paid", sa.BigInteger, nullable=False, server_default="0"),  # line_total - discount
     sa.Column("vertical_id", sa.String(26), nullable=False),
     sa.Column("commission_bp", sa.Integer, nullable=False),
     sa.Column("commission", sa.BigInteger, nullable=False),
@@ -90,4 +97,19 @@ order_events = sa.Table(
     timestamp("at"),
     sa.Column("actor_id", sa.String(26), nullable=True),  # None: the platform (a job or the payment callback)
     sa.Column("note", sa.String(300), nullable=False),
+)
+
+order_line_discounts = sa.Table(
+    "order_line_discounts", metadata,
+    id_column(),
+    fk("order_id", "orders.id", ondelete="CASCADE"),
+    fk("order_line_id", "order_lines.id", ondelete="CASCADE", index=False),
+    sa.Column("promotion_id", sa.String(26), nullable=False),
+    sa.Column("held_id", sa.String(26), nullable=True),  # the coupon or voucher spent, if any
+    sa.Column("promo_class", sa.String(20), nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("merchant", sa.BigInteger, nullable=False),  # merchant-funded part
+    sa.Column("platform", sa.BigInteger, nullable=False),  # platform-funded part
+    sa.CheckConstraint("amount > 0 AND merchant >= 0 AND platform >= 0 AND merchant + platform = amount",
+                       name="funding_sums"),
 )
