@@ -6,6 +6,7 @@ import pytest
 
 from mercato.kernel.runtime import Runtime
 from storefront.catalog_rows import CatalogRows, Market
+from storefront.promo_rows import Promos, seed_promotions
 
 
 @pytest.fixture
@@ -35,3 +36,10 @@ def market(rows: CatalogRows) -> Market:
     rows.sku(tea, corner, {}, price=6800, available=20)
     hidden = rows.product(corner, food, title_en="Old Tea", title_zh="陈茶", status="delisted")
     return Market(rows, apparel, tops, tees, food, acme, flagship, corner, shirt, tea, hidden, red_m, red_l, blue_m)
+
+
+@pytest.fixture
+def promos(rt: Runtime, market: Market) -> Promos:
+    """On the market: a festival the flagship joined, a special price on red M, ¥20 off every ¥200 and a ¥10
+    coupon at the flagship, and members 5% off everywhere."""
+    return seed_promotions(rt, market)

@@ -46,10 +46,12 @@ def test_a_listing_names_its_stores_and_brands_in_a_fixed_number_of_queries(
         page = service.listing(rt, ListingFilters(limit=8))
     selects = [s for s in first if s.startswith("SELECT")]
     assert len(page.tiles) == 8 and all(t.store is not None for t in page.tiles)
-    assert len(selects) == 6  # category tree + attribute names (then kept), products, stores, tags, brands
+    # category tree + attribute names (then kept), products, stores, tags, brands, open promotions (none: no SKUs)
+    assert len(selects) == 7
     with counting(rt) as again:
         service.listing(rt, ListingFilters(limit=8))
-    assert [s for s in again if s.startswith("SELECT")] == selects[2:3]  # stores and brands are kept too
+    # stores and brands are kept too; promotions never are
+    assert [s for s in again if s.startswith("SELECT")] == [selects[2], selects[6]]
 
 
 def test_product_page_shows_active_skus_with_stock_axes_store_brand_and_breadcrumbs(

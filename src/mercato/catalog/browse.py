@@ -20,6 +20,7 @@ from mercato.catalog.browse_repo import (
     ListingQuery,
     ProductCard,
     ProductRow,
+    SkuPrice,
     SkuRow,
     Sort,
     sort_key_of,
@@ -32,7 +33,8 @@ from mercato.kernel.uow import UnitOfWork
 
 __all__ = [
     "FACET_SCAN_CAP", "CategoryNotFound", "CategoryRef", "FacetCounts", "ListingFilters", "ListingQuery",
-    "PriceRangeInvalid", "ProductCard", "ProductDetail", "ProductNotFound", "ProductRow", "SkuRow", "Sort",
+    "PriceRangeInvalid", "ProductCard", "ProductDetail", "ProductNotFound", "ProductRow", "SkuPrice", "SkuRow",
+    "Sort",
 ]
 
 STORE_KINDS = ("flagship", "independent")
@@ -315,6 +317,11 @@ def category_by_slug(rt: Runtime, slug: str) -> tuple[CategoryTree, CategoryRef]
     if slug not in tree.by_slug:
         raise CategoryNotFound(slug=slug[:64])
     return tree, tree.by_slug[slug]
+
+
+def active_sku_prices_in(uow: UnitOfWork, product_ids: list[str]) -> list[SkuPrice]:
+    """The active SKUs of these active products, each with its store, vertical and price, in one statement."""
+    return BrowseRepo(uow.conn).active_sku_prices(product_ids)
 
 
 def newest_per_category_in(uow: UnitOfWork, categories: list[CategoryRef],

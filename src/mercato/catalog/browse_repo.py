@@ -105,6 +105,17 @@ class SkuRow:
 
 
 @dataclass(frozen=True, slots=True)
+class SkuPrice:
+    """An active SKU's price with its product's store and vertical (what promotions are scoped by)."""
+
+    product_id: str
+    sku_id: str
+    store_id: str
+    vertical_id: str
+    price_minor: int
+
+
+@dataclass(frozen=True, slots=True)
 class ProductRow:
     id: str
     store_id: str
@@ -435,6 +446,18 @@ class BrowseRepo:
             values[name] = int(values[name])
         values["in_stock"] = bool(values["in_stock"])
         return ProductRow(**values), [_sku(r) for r in rows if r.sku_id is not None]
+
+    def active_sku_prices(self, product_ids: Sequence[str]) -> list[SkuPrice]:
+        """The active SKUs of these active products with their vertical, in one statement (for listing badges)."""
+        if not product_ids:
+            return []
+        query = (sa.select(skus.c.product_id, skus.c.id, skus.c.store_id, products.c.vertical_id, skus.c.price_minor)
+                 .join(products, products.c.id == skus.c.product_id)
+                 .where(skus.c.product_id.in_(sorted(set(product_ids))), _IS_ACTIVE,
+                        skus.c.status == sa.literal_column(f"'{ACTIVE}'"))
+                 .order_by(skus.c.product_id, skus.c.position, skus.c.id))
+        return [SkuPrice(r.product_id, r.id, r.store_id, r.vertical_id, int(r.price_minor))
+                for r in self.conn.execute(query)]
 
 
 def _sku(r: Any) -> SkuRow:

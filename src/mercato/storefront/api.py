@@ -1,4 +1,5 @@
-"""The storefront HTTP API under /api/v1: listings, facets, product detail, category and store listings.
+"""The storefront HTTP API under /api/v1: listings, facets, product detail, category and store listings, with
+promotions and prices after them.
 
 Anonymous reads. Pydantic bounds refuse malformed parameters (422); the domain refuses the rest with a code
 (400 `cursor_invalid` / `price_range_invalid`, 404 `category_not_found` / `product_not_found` / `store_not_found`).
@@ -19,7 +20,10 @@ from starlette.concurrency import run_in_threadpool
 from mercato.catalog.browse import FacetCounts, ListingFilters, ProductCard
 from mercato.kernel.http import ERROR_RESPONSES
 from mercato.kernel.runtime import Runtime
+from mercato.pricing.model.badges import Badge, UnitPrice
+from mercato.pricing.service import PromotionName
 from mercato.storefront import service
+from mercato.storefront.model import SkuOption
 from mercato.storefront.views import ListingPage, ProductPage, ProductTile
 from mercato.stores.model import BrandView, StoreView
 
@@ -44,6 +48,27 @@ class BrandBrief(BaseModel):
     name_zh: str
 
 
+class PromotionRead(BaseModel):
+    """A promotion that touches the product; which numbers matter depends on `kind` (fen, percent, counts)."""
+
+    promotion_id: str
+    kind: str
+    name_en: str
+    name_zh: str
+    amount: int
+    percent: int
+    price: int
+    threshold: int
+    every: int
+    cap: int | None
+    tiers: list[tuple[int, int]] = Field(description="[threshold, amount] pairs of a tiered reduction")
+    nth: int
+    buy: int
+    get: int
+    new_customers: bool
+    claimable: bool
+
+
 class ProductCardRead(BaseModel):
     id: str
     title_en: str
@@ -56,6 +81,8 @@ class ProductCardRead(BaseModel):
     sales_count: int
     store: StoreBrief | None
     brand: BrandBrief | None
+    price_after_minor: int | None = Field(None, description="the lowest unit price after item promotions, if lower")
+    promotion: PromotionRead | None = Field(None, description="the card's one headline promotion")
 
 
 class ListingRead(BaseModel):
@@ -96,6 +123,8 @@ class SkuRead(BaseModel):
     list_price_minor: int | None
     available: int
     stock_state: str
+    price_after_minor: int = Field(description="one unit's price after item promotions, as checkout quotes it")
+    member_price_minor: int | None = Field(None, description="for members, when lower still")
 
 
 class AxisRead(BaseModel):
@@ -129,6 +158,7 @@ class ProductRead(BaseModel):
     categories: list[CategoryBrief]
     option_axes: list[AxisRead]
     skus: list[SkuRead]
+    promotions: list[PromotionRead]
 
 
 class CategoryListingRead(BaseModel):
@@ -183,11 +213,23 @@ def _brand(brand: BrandView | None) -> BrandBrief | None:
     return BrandBrief(id=brand.id, slug=brand.slug, name_en=brand.name_en, name_zh=brand.name_zh)
 
 
+def _promotion(badge: Badge, name: PromotionName | None) -> PromotionRead:
+    return PromotionRead(
+        promotion_id=badge.promotion_id, kind=badge.kind.value, name_en=name.name_en if name else "",
+        name_zh=name.name_zh if name else "", amount=badge.amount, percent=badge.percent, price=badge.price,
+        threshold=badge.threshold, every=badge.every, cap=badge.cap,
+        tiers=[(t.threshold, t.amount) for t in badge.tiers], nth=badge.nth, buy=badge.buy, get=badge.get,
+        new_customers=badge.new_customers, claimable=badge.claimable,
+    )
+
+
 def _card(card: ProductCard, tile: ProductTile) -> ProductCardRead:
     return ProductCardRead(
         id=card.id, title_en=card.title_en, title_zh=card.title_zh, image_url=card.image_url,
         min_price_minor=card.min_price_minor, max_price_minor=card.max_price_minor, in_stock=card.in_stock,
         sales_count=card.sales_count, store=_store(tile.store) if tile.store else None, brand=_brand(tile.brand),
+        price_after_minor=tile.price_after,
+        promotion=_promotion(tile.badge, tile.badge_name) if tile.badge else None,
     )
 
 
@@ -242,10 +284,16 @@ def _product(page: ProductPage) -> ProductRead:
         sales_count=p.sales_count, store=_store(page.store), brand=_brand(page.brand),
         categories=[_category(c) for c in page.detail.path],
         option_axes=[AxisRead(name=a.name, values=list(a.values)) for a in page.axes],
-        skus=[SkuRead(id=s.id, options=dict(s.options), price_minor=s.price_minor,
-                      list_price_minor=s.list_price_minor, available=s.available, stock_state=str(s.stock_state))
-              for s in page.skus],
+        skus=[_sku(s, page.promos.price_of(s.id)) for s in page.skus],
+        promotions=[_promotion(b, page.promo_names.get(b.promotion_id)) for b in page.promos.badges],
     )
+
+
+def _sku(s: SkuOption, after: UnitPrice | None) -> SkuRead:
+    return SkuRead(id=s.id, options=dict(s.options), price_minor=s.price_minor, list_price_minor=s.list_price_minor,
+                   available=s.available, stock_state=str(s.stock_state),
+                   price_after_minor=after.price if after else s.price_minor,
+                   member_price_minor=after.member_price if after else None)
 
 
 @router.get("/products/{product_id}", response_model=ProductRead)

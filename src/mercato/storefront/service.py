@@ -3,6 +3,7 @@
 Each use case is one read-only unit of work and a fixed number of queries whatever the page size (no N+1):
 the catalog rows first, then every store, brand and stock level they mention in one query each; store and brand
 cards come from a per-process cache (storefront.cache, 30 s), so a suspension hides a product page within that.
+Promotion badges and prices after promotions are never cached (storefront.promotions).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from mercato.inventory import service as inventory
 from mercato.kernel.errors import EntityNotFound
 from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWork
+from mercato.storefront import promotions
 from mercato.storefront.cache import CardCache
 from mercato.storefront.model import (
     Crumb,
@@ -80,10 +82,13 @@ def on_store_status_changed(rt: Runtime, uow: UnitOfWork, event: object) -> None
 
 
 def tiles_in(rt: Runtime, uow: UnitOfWork, cards: list[ProductCard]) -> list[ProductTile]:
-    """Cards with their stores and brands: at most two queries for any number of cards (see CardCache)."""
+    """Cards with their stores, brands and badges: at most five queries for any number of cards (see CardCache
+    and storefront.promotions)."""
     by_store = _stores_in(rt, uow, (c.store_id for c in cards))
     by_brand = _brands_in(rt, uow, (c.brand_id for c in cards))
-    return [ProductTile(c, by_store.get(c.store_id), by_brand.get(c.brand_id) if c.brand_id else None)
+    found = promotions.card_badges_in(rt, uow, cards)
+    return [promotions.with_badge(ProductTile(c, by_store.get(c.store_id), by_brand.get(c.brand_id) if c.brand_id
+                                              else None), found.of(c.id), found)
             for c in cards]
 
 
@@ -139,7 +144,7 @@ def store_page(rt: Runtime, slug: str, cursor: str | None = None, sort: str = "n
     query = browse.resolve(rt, ListingFilters(store_id=store.id, cursor=cursor, sort=sort, limit=limit))
     with rt.uow(read_only=True) as uow:
         brand = _brands_in(rt, uow, [store.brand_id]).get(store.brand_id or "")
-        return StorePage(store, brand, _listing_in(rt, uow, query))
+        return StorePage(store, brand, _listing_in(rt, uow, query), promotions.store_badges_in(rt, uow, store.id))
 
 
 def _active_store_by_slug(rt: Runtime, slug: str) -> StoreView:
@@ -168,11 +173,12 @@ def product_page(rt: Runtime, product_id: str, choice: Mapping[str, str] | None 
             raise browse.ProductNotFound(product_id=product_id)
         brand = _brands_in(rt, uow, [detail.product.brand_id]).get(detail.product.brand_id or "")
         skus = _sku_options(uow, detail)
+        found = promotions.product_badges_in(rt, uow, detail)
     axes = option_axes(skus)
     picked = _clean_choice(choice, {axis.name: axis.values for axis in axes}) or default_choice(skus)
     crumbs = breadcrumb([Crumb(c.slug, c.name_en, c.name_zh) for c in detail.path])
     return ProductPage(detail, skus, axes, store, brand, crumbs, picked, matching_sku(skus, picked),
-                       tree.attribute_labels(detail.path))
+                       tree.attribute_labels(detail.path), found.of(detail.product.id), found.names)
 
 
 def _sku_options(uow: UnitOfWork, detail: ProductDetail) -> list[SkuOption]:
