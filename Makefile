@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HTMX := src/mercato/web/static/vendor/htmx.min.js
 HTMX_VERSION := 2.0.11
 
-.PHONY: demo test install lint typecheck imports bench-browse clean
+.PHONY: demo test install lint typecheck imports bench-browse bench-pricing clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ typecheck: install
 bench-browse: install
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/browse.py
+
+bench-pricing: install
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/pricing.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

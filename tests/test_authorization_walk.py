@@ -22,7 +22,10 @@ from mercato.schema import load_all_tables
 
 PASSWORD = "Walk-2026-pass"
 SELF_SERVICE = {("post", "/api/v1/auth/register"), ("post", "/api/v1/auth/tokens"),
-                ("post", "/api/v1/store-applications"), ("post", "/api/v1/addresses")}
+                ("post", "/api/v1/store-applications"), ("post", "/api/v1/addresses"),
+                ("post", "/api/v1/coupons/{promotion_id}/claim"), ("post", "/api/v1/me/membership"),
+                ("post", "/api/v1/me/saving-card"), ("put", "/api/v1/me/saving-card/auto-renew"),
+                ("post", "/api/v1/me/invitation/accept")}
 # Public endpoints that authenticate the caller some other way than a login; each is walked in its own test below.
 SIGNED_NOT_LOGGED_IN = {
     ("post", "/api/v1/payments/callbacks/sandbox"):
@@ -85,6 +88,9 @@ def world(client: TestClient, rt: Runtime) -> dict[str, Any]:
     word = client.post("/api/v1/ops/prohibited-words", headers=ops, json={"word": "forbiddenwalk"})
     victim_tokens = client.get("/api/v1/auth/tokens", headers=victim).json()
     victim_payment = _payment(rt, "victim@walk.example", victim_store)
+    coupon = client.post(f"/api/v1/merchant/stores/{victim_store}/promotions", headers=victim, json={
+        "kind": "store_coupon", "name_en": "Walk coupon", "threshold": 9900, "amount": 1000})
+    assert coupon.status_code == 201, coupon.text
     params = {
         "store_id": victim_store, "product_id": product.json()["id"], "sku_id": product.json()["skus"][0]["id"],
         "user_id": staff.json()["user_id"], "app_id": pending.json()["id"], "brand_id": brand.json()["id"],
@@ -92,6 +98,7 @@ def world(client: TestClient, rt: Runtime) -> dict[str, Any]:
         "token_id": _first_token_id(victim_tokens), "payment_id": victim_payment,
         "address_id": "01HZZZZZZZZZZZZZZZZZZZZZZZ", "order_no": "12345678901234567890",
         "job_id": "01HZZZZZZZZZZZZZZZZZZZZZZZ",
+        "promotion_id": coupon.json()["id"], "action": "end",
     }
     return {"params": params, "actors": {"consumer": consumer, "other-store merchant": intruder}}
 
@@ -148,6 +155,8 @@ def _example(spec: dict[str, Any], schema: dict[str, Any], name: str) -> Any:
         return False
     if schema.get("format") == "date":
         return SAMPLE_STRINGS["date"]
+    if schema.get("format") == "date-time":
+        return SAMPLE_STRINGS["date"] + "T00:00:00Z"
     return next((value for key, value in SAMPLE_STRINGS.items() if key in name), "sample")
 
 

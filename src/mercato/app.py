@@ -31,8 +31,12 @@ from mercato.kernel.idgen import new_token
 from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWorkFactory
 from mercato.kernel.worker import WorkerThreads
+from mercato.membership import api as membership_api
+from mercato.membership import web as membership_web
 from mercato.payments import api as payments_api
 from mercato.payments import web as payments_web
+from mercato.pricing import api as pricing_api
+from mercato.pricing import web as pricing_web
 from mercato.settings import Settings, load_settings
 from mercato.storefront import api as storefront_api
 from mercato.storefront import web as storefront_web
@@ -49,9 +53,9 @@ STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
 # Shopper routes first: routes are matched in order, and browsing is most of the traffic.
 API_ROUTERS = (storefront_api, trade_api, payments_api, accounts_api, stores_api, catalog_api, inventory_api,
-               audit_api, jobs_api)
+               audit_api, jobs_api, pricing_api, membership_api)
 PAGE_ROUTERS = (storefront_web, trade_web, payments_web, accounts_web, stores_web, catalog_web, inventory_web,
-                audit_web, jobs_web)
+                audit_web, jobs_web, pricing_web, membership_web)
 
 
 def build_runtime(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:

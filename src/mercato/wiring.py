@@ -6,8 +6,10 @@ from mercato.catalog import service as catalog_service
 from mercato.inventory.model import StockLevelChanged
 from mercato.kernel.events import EventBus
 from mercato.kernel.jobs import Handler
+from mercato.membership import service as membership_service
 from mercato.payments import service as payments_service
 from mercato.payments.model import PaymentCaptured
+from mercato.pricing import service as pricing_service
 from mercato.storefront import service as storefront_service
 from mercato.stores.model import StoreStatusChanged
 from mercato.trade import service as trade_service
@@ -19,13 +21,15 @@ def event_bus() -> EventBus:
     bus.subscribe(StoreStatusChanged, catalog_service.on_store_status_changed)
     bus.subscribe(StoreStatusChanged, storefront_service.on_store_status_changed)
     bus.subscribe(PaymentCaptured, trade_service.on_payment_captured)
+    bus.subscribe(PaymentCaptured, membership_service.on_payment_captured)
     return bus
 
 
 def job_handlers() -> dict[str, Handler]:
     """Every durable job kind and the use case that runs it."""
     handlers: dict[str, Handler] = {}
-    for capability in (trade_service.JOB_HANDLERS, payments_service.JOB_HANDLERS):
+    for capability in (trade_service.JOB_HANDLERS, payments_service.JOB_HANDLERS, pricing_service.JOB_HANDLERS,
+                       membership_service.JOB_HANDLERS):
         overlap = handlers.keys() & capability.keys()
         assert not overlap, f"job kinds registered twice: {sorted(overlap)}"
         handlers.update(capability)

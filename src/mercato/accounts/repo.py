@@ -63,6 +63,14 @@ class AccountsRepo:
         rows = self.conn.execute(sa.select(*_USER_COLUMNS).where(users.c.id.in_(wanted)))
         return {row.id: _user(row) for row in rows}
 
+    def consumer_ids_after(self, after_id: str, limit: int, registered_since: datetime | None) -> list[str]:
+        """Active consumer (non-operator) ids in id order after `after_id`: a keyset page for batch jobs."""
+        query = sa.select(users.c.id).where(users.c.id > after_id, users.c.status == "active",
+                                            users.c.is_operator.is_(False))
+        if registered_since is not None:
+            query = query.where(users.c.created_at >= registered_since)
+        return list(self.conn.execute(query.order_by(users.c.id).limit(limit)).scalars())
+
     def credentials(self, email: str) -> tuple[UserView, str] | None:
         """The user and their password hash, for checking a login."""
         row = self.conn.execute(

@@ -7,6 +7,7 @@ capabilities and the composition root only ever import `mercato.accounts.service
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from mercato.accounts.model import (
     EmailInvalid,
@@ -36,7 +37,8 @@ from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWork
 
 __all__ = [
-    "LoginResult", "create_api_token", "create_operator", "find_user_by_email", "find_user_by_email_in",
+    "LoginResult", "consumer_ids_after_in", "create_api_token", "create_operator", "find_user_by_email",
+    "find_user_by_email_in",
     "get_user", "get_user_in", "hash_password", "issue_token_for_credentials", "list_api_tokens", "login",
     "logout", "principal_for_session", "principal_for_token", "register", "register_and_login",
     "revoke_api_token", "set_locale", "set_user_status", "update_profile", "users_by_ids", "users_by_ids_in",
@@ -123,6 +125,13 @@ def users_by_ids(rt: Runtime, user_ids: Iterable[str]) -> dict[str, UserView]:
 def users_by_ids_in(uow: UnitOfWork, user_ids: Iterable[str]) -> dict[str, UserView]:
     """The accounts among `user_ids` keyed by id; unknown ids are simply absent."""
     return AccountsRepo(uow.conn).users(user_ids)
+
+
+def consumer_ids_after_in(uow: UnitOfWork, after_id: str, limit: int,
+                          registered_since: datetime | None = None) -> list[str]:
+    """A page of active consumer ids after `after_id` (id order), optionally only those registered since then:
+    campaigns walk every consumer in batches with it."""
+    return AccountsRepo(uow.conn).consumer_ids_after(after_id, limit, registered_since)
 
 
 # --- preferences and status ---------------------------------------------------------------------------------------

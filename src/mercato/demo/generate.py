@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from mercato.demo.generate_goods import GoodsBatch, GoodsPlan
 from mercato.demo.generate_parties import DEMO_LOGINS, OPERATOR_EMAIL, PartyCounts, build_parties
+from mercato.demo.generate_promotions import build_promotions
 from mercato.demo.generate_taxonomy import build_taxonomy
 from mercato.demo.records import DEMO_AS_OF, DemoLogin, Row
 from mercato.kernel.errors import InputInvalid
@@ -78,6 +79,13 @@ def shipping_rules(rng: random.Random, stores: list[Row], as_of: datetime) -> li
     return rows
 
 
+def _promotion_tables(seed: int, users: list[Row], stores: list[Row], categories: list[Row],
+                      as_of: datetime) -> tuple[tuple[str, list[Row]], ...]:
+    rows = build_promotions(random.Random(f"mercato-demo:{seed}:promotions"), users, stores, categories, as_of)
+    return (("promotions", rows.promotions), ("promotion_stores", rows.promotion_stores),
+            ("held_coupons", rows.held_coupons), ("jobs", rows.jobs))
+
+
 def resolve_size(size: str | DemoSize) -> DemoSize:
     if isinstance(size, DemoSize):
         return size
@@ -100,6 +108,7 @@ def generate(seed: int, size: str | DemoSize = "small", as_of: datetime = DEMO_A
         ("brand_authorisations", parties.brand_authorisations),
         ("store_applications", parties.store_applications),
         ("store_shipping", shipping_rules(random.Random(f"mercato-demo:{seed}:shipping"), parties.stores, as_of)),
+        *_promotion_tables(seed, parties.users, parties.stores, taxonomy.categories, as_of),
     )
     goods = GoodsPlan(seed, chosen.products, as_of, tuple(parties.plans), taxonomy.leaves)
     return Marketplace(seed, chosen, as_of, reference, goods, DEMO_LOGINS)

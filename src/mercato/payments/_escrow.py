@@ -86,8 +86,10 @@ def void_part_in(uow: UnitOfWork, order_id: str, now: datetime) -> bool:
     return True
 
 
-def settle_order_in(uow: UnitOfWork, *, order_id: str, commission: int, now: datetime) -> bool:
-    """held -> settled: escrow pays the merchant the order's amount less `commission`, which is platform revenue.
+def settle_order_in(uow: UnitOfWork, *, order_id: str, commission: int, now: datetime,
+                    platform_funded: int = 0) -> bool:
+    """held -> settled: escrow pays the merchant the order's amount less `commission`, which is platform revenue, and
+    the platform pays it `platform_funded`, its share of the order's discounts, from the promotion subsidy account.
 
     False when it is already settled; a part that is not held (unpaid, refunded) is refused.
     """
@@ -98,11 +100,12 @@ def settle_order_in(uow: UnitOfWork, *, order_id: str, commission: int, now: dat
     if found is None or found[1].status is not PartStatus.HELD:
         raise PartNotHeld(order_id=order_id, status=found[1].status.value if found else None)
     part = found[1]
-    entry = settle_entry(order_id, part.store_id, part.amount, commission)  # checks the commission first
-    if not repo.move_parts([order_id], PartStatus.HELD, PartStatus.SETTLED, now, commission=commission):
+    entry = settle_entry(order_id, part.store_id, part.amount, commission, platform_funded)  # checks the amounts
+    if not repo.move_parts([order_id], PartStatus.HELD, PartStatus.SETTLED, now, commission=commission,
+                           subsidy=platform_funded):
         return False
     post_entry_in(uow, entry, now)
-    BalanceRepo(uow.conn).credit(part.store_id, part.amount - commission, now)
+    BalanceRepo(uow.conn).credit(part.store_id, part.amount - commission + platform_funded, now)
     return True
 
 

@@ -7,8 +7,10 @@ from mercato.kernel.pagination import Page, clamp_limit, decode_id_cursor, page_
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWork
+from mercato.payments._platform_sales import check_platform_sales
 from mercato.payments.model import (
     ESCROW,
+    SUBSIDY,
     AccountBalance,
     LedgerProblem,
     PaymentStatus,
@@ -17,6 +19,7 @@ from mercato.payments.model import (
     check_escrow,
     check_journal,
     check_merchants,
+    check_subsidy,
 )
 from mercato.payments.repo import BalanceRepo, LedgerRepo, PaymentRepo, PayoutRepo
 
@@ -24,7 +27,8 @@ from mercato.payments.repo import BalanceRepo, LedgerRepo, PaymentRepo, PayoutRe
 def verify_in(uow: UnitOfWork) -> list[LedgerProblem]:
     """Every problem the ledger has, each saying where: an entry whose lines do not sum to zero (conservation),
     lines without an entry, a captured payment without its capture entry, escrow that differs from the parts it
-    holds, and a merchant account or merchant_balances row that differs from settlements less payouts."""
+    holds, a merchant account or merchant_balances row that differs from settlements (less commission, plus the
+    platform subsidy) less payouts, and a promotion subsidy account that differs from the settled subsidies."""
     ledger, payments = LedgerRepo(uow.conn), PaymentRepo(uow.conn)
     problems = check_journal(ledger.entry_sums())
     orphans = ledger.orphan_line_total()
@@ -32,7 +36,8 @@ def verify_in(uow: UnitOfWork) -> list[LedgerProblem]:
         problems.append(LedgerProblem("entry_balanced", "ledger_lines", "lines without an entry", 0, orphans))
     problems += [LedgerProblem("capture_posted", f"payment {payment_id}", "captured but no capture entry",
                                amount, 0) for payment_id, amount in payments.captured_without_entry()]
-    problems += check_escrow(ledger.escrow_balance(), payments.held_total())
+    problems += check_escrow(ledger.escrow_balance(), payments.held_total()) + check_platform_sales(uow)
+    problems += check_subsidy(ledger.balance(SUBSIDY), payments.settled_subsidy())
     return problems + check_merchants(ledger.merchant_credits(), payments.settled_by_store(),
                                       PayoutRepo(uow.conn).totals(), BalanceRepo(uow.conn).all())
 

@@ -146,11 +146,19 @@ class PaymentRepo:
         return int(self.conn.execute(query).scalar_one())
 
     def settled_by_store(self) -> dict[str, int]:
-        """What settlement brought each store: amount less commission over its settled parts."""
-        net = sa.func.sum(payment_parts.c.amount - sa.func.coalesce(payment_parts.c.commission, 0))
+        """What settlement brought each store: amount less commission plus the platform subsidy, over its settled
+        parts."""
+        net = sa.func.sum(payment_parts.c.amount - sa.func.coalesce(payment_parts.c.commission, 0)
+                          + sa.func.coalesce(payment_parts.c.subsidy, 0))
         query = sa.select(payment_parts.c.store_id, net).where(payment_parts.c.status == PartStatus.SETTLED.value) \
             .group_by(payment_parts.c.store_id)
         return {store_id: int(total) for store_id, total in self.conn.execute(query)}
+
+    def settled_subsidy(self) -> int:
+        """What the platform paid merchants for the discounts it funds, over every settled part."""
+        query = sa.select(sa.func.coalesce(sa.func.sum(payment_parts.c.subsidy), 0)) \
+            .where(payment_parts.c.status == PartStatus.SETTLED.value)
+        return int(self.conn.execute(query).scalar_one())
 
     def captured_without_entry(self) -> list[tuple[str, int]]:
         """Captured payments (id, amount) with no `capture:` ledger entry."""

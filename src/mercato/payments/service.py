@@ -38,14 +38,22 @@ from mercato.payments._ledger import (
     verify_ledger,
 )
 from mercato.payments._payouts import balance_in, finance_stores, merchant_balance, request_payout, store_payouts
+from mercato.payments._platform_sales import (
+    PLATFORM_STORE,
+    consumer_spend_in,
+    create_platform_sale_in,
+    has_paid_order_in,
+    settle_platform_sale_in,
+)
 from mercato.payments.sandbox import DELIVER_JOB
 
 JOB_HANDLERS: Mapping[str, Handler] = {DELIVER_JOB: deliver_sandbox_callback}
 
 __all__ = [
-    "JOB_HANDLERS", "GatewayCheckout", "all_payments", "balance_in", "capture_in", "close_payment_in",
-    "create_payment_in", "deliver_sandbox_callback", "escrow_total", "finance_stores", "gateway_checkout",
-    "gateway_decide", "get_payment", "held_by_order_in", "ledger_accounts", "ledger_entries", "merchant_balance",
-    "payment_page", "payment_status_in", "post_entry_in", "receive_callback", "refund_order_in", "request_payout",
-    "settle_order_in", "start_payment", "store_payouts", "verify_in", "verify_ledger", "void_part_in",
+    "JOB_HANDLERS", "PLATFORM_STORE", "GatewayCheckout", "all_payments", "balance_in", "capture_in", "close_payment_in",
+    "consumer_spend_in", "create_payment_in", "create_platform_sale_in", "deliver_sandbox_callback", "escrow_total",
+    "finance_stores", "gateway_checkout", "gateway_decide", "get_payment", "has_paid_order_in", "held_by_order_in",
+    "ledger_accounts", "ledger_entries", "merchant_balance", "payment_page", "payment_status_in", "post_entry_in",
+    "receive_callback", "refund_order_in", "request_payout", "settle_order_in", "settle_platform_sale_in",
+    "start_payment", "store_payouts", "verify_in", "verify_ledger", "void_part_in",
 ]

@@ -15,6 +15,8 @@ from mercato.kernel import jobs
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWork
+from mercato.membership import service as membership
+from mercato.membership.model import address_key
 from mercato.payments import service as payments
 from mercato.payments.model import PaymentCaptured
 from mercato.stores import service as stores
@@ -35,7 +37,7 @@ from mercato.trade.model import (
     looks_like_order_no,
     transition,
 )
-from mercato.trade.repo import OrderRepo, ShippingRepo
+from mercato.trade.repo import OrderRepo, ShippingRepo, address_of
 
 AUTO_CONFIRM_JOB = "trade.auto_confirm"
 
@@ -53,6 +55,10 @@ def on_payment_captured(rt: Runtime, uow: UnitOfWork, event: PaymentCaptured) ->
     ids = [state.id for state in moved]
     inventory.sell_many_in(uow, repo.quantities(ids), rt=rt)
     repo.insert_events([event_row(order_id, OrderStatus.PAID, event.at, None, "paid") for order_id in ids])
+    if moved:  # invite-a-friend rewards; the sandbox names no paying account, so there is no payer key yet
+        ship_to = address_of(repo.row_by_no(moved[0].order_no))
+        membership.on_orders_paid_in(rt, uow, consumer_id=event.consumer_id, payer_key=None, now=event.at,
+                                     address_key=address_key(ship_to.region, ship_to.city, ship_to.line1))
 
 
 # --- shipped ------------------------------------------------------------------------------------------------------
@@ -122,9 +128,11 @@ def confirm_receipt(rt: Runtime, principal: Principal, order_no: str) -> OrderSu
 
 
 def _complete_in(uow: UnitOfWork, state: OrderState, now: datetime, actor_id: str | None, note: str) -> None:
-    """Complete and settle: escrow goes to the merchant less the commission captured at placement."""
+    """Complete and settle: escrow goes to the merchant less the commission captured at placement, and the platform
+    pays the merchant its funded part of the order's discounts."""
     moved = _move_one(uow, state, OrderStatus.SHIPPED, OrderStatus.COMPLETED, completed_at=now)
-    payments.settle_order_in(uow, order_id=moved.id, commission=moved.commission, now=now)
+    payments.settle_order_in(uow, order_id=moved.id, commission=moved.commission, now=now,
+                             platform_funded=moved.platform_funded)
     OrderRepo(uow.conn).insert_events([event_row(moved.id, OrderStatus.COMPLETED, now, actor_id, note)])
 
 

@@ -19,7 +19,7 @@ from mercato.payments import service as payments
 from mercato.payments.model import LedgerProblem
 from mercato.stores import service as stores
 from mercato.stores.model import Permission, StoreView
-from mercato.trade._checkout import cancel_unpaid_in, event_row
+from mercato.trade._checkout import cancel_unpaid_in, event_row, give_back_coupons_in
 from mercato.trade.model import (
     CancelEffect,
     OrderDetail,
@@ -94,7 +94,8 @@ def summary_of(row: Any, store: StoreView | None) -> OrderSummary:
     return OrderSummary(row.id, row.order_no, row.payment_id, row.consumer_id, row.store_id,
                         store.name_en if store else "", store.name_zh if store else "", OrderStatus(row.status),
                         int(row.goods_total), int(row.shipping_fee), int(row.total), int(row.item_count),
-                        row.created_at, row.paid_at, row.shipped_at, row.completed_at, row.cancelled_at)
+                        row.created_at, row.paid_at, row.shipped_at, row.completed_at, row.cancelled_at,
+                        int(row.goods_original), int(row.discount))
 
 
 # --- one order ----------------------------------------------------------------------------------------------------
@@ -176,6 +177,7 @@ def _cancel_in(rt: Runtime, uow: UnitOfWork, principal: Principal, order_no: str
             if not cancel_unpaid_in(rt, uow, [state.id], now, actor_id=principal.user_id, note="cancelled",
                                     reason=note or None):
                 raise OrderNotCancellable(status=state.status.value)
+            give_back_coupons_in(uow, state.payment_id, now)
             return
         # The payment is no longer open: it was captured (the order is paid now) or closed (cancelled).
         current = OrderRepo(uow.conn).state(state.id)

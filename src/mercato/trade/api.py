@@ -15,14 +15,13 @@ from mercato.kernel.pagination import MAX_PAGE_SIZE, Page
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.trade import service
+from mercato.trade._api_checkout import CartLineRead, PreviewRead
 from mercato.trade.model import (
     MAX_FREE_THRESHOLD,
     MAX_SHIPPING_FEE,
     Address,
     AddressInput,
-    CartLine,
     CartView,
-    CheckoutPreview,
     OrderDetail,
     OrderStatus,
     OrderSummary,
@@ -47,27 +46,6 @@ class Strict(BaseModel):
 
 
 # --- schemas ------------------------------------------------------------------------------------------------------
-
-class CartLineRead(BaseModel):
-    sku_id: str
-    product_id: str
-    store_id: str
-    title_en: str
-    title_zh: str
-    label: str
-    unit_price: int
-    quantity: int
-    line_total: int
-    available: int
-    problem: str | None
-
-    @classmethod
-    def of(cls, line: CartLine) -> CartLineRead:
-        return cls(sku_id=line.sku_id, product_id=line.product_id, store_id=line.store_id, title_en=line.title_en,
-                   title_zh=line.title_zh, label=line.label, unit_price=line.unit_price, quantity=line.quantity,
-                   line_total=line.line_total, available=line.available,
-                   problem=line.problem.value if line.problem else None)
-
 
 class CartStoreRead(BaseModel):
     store_id: str
@@ -131,34 +109,6 @@ class AddressRead(BaseModel):
                    postal_code=a.postal_code, is_default=a.is_default, created_at=a.created_at)
 
 
-class StorePreviewRead(BaseModel):
-    store_id: str
-    store_name_en: str
-    store_name_zh: str
-    lines: list[CartLineRead]
-    goods_total: int
-    shipping_fee: int
-    total: int
-
-
-class PreviewRead(BaseModel):
-    stores: list[StorePreviewRead]
-    goods_total: int
-    shipping_total: int
-    grand_total: int
-    fingerprint: str
-    has_problems: bool
-
-    @classmethod
-    def of(cls, p: CheckoutPreview) -> PreviewRead:
-        return cls(stores=[StorePreviewRead(store_id=s.store_id, store_name_en=s.store_name_en,
-                                            store_name_zh=s.store_name_zh, lines=[CartLineRead.of(x) for x in s.lines],
-                                            goods_total=s.goods_total, shipping_fee=s.shipping_fee, total=s.total)
-                           for s in p.stores],
-                   goods_total=p.goods_total, shipping_total=p.shipping_total, grand_total=p.grand_total,
-                   fingerprint=p.fingerprint, has_problems=p.has_problems)
-
-
 class OrderCreate(Strict):
     address_id: Id
     fingerprint: str = Field(min_length=1, max_length=64)
@@ -197,6 +147,8 @@ class OrderRead(BaseModel):
     total: int
     item_count: int
     created_at: datetime
+    goods_original: int
+    discount: int
     paid_at: datetime | None
     shipped_at: datetime | None
     completed_at: datetime | None
@@ -208,7 +160,7 @@ class OrderRead(BaseModel):
                    store_name_zh=o.store_name_zh, status=o.status, goods_total=o.goods_total,
                    shipping_fee=o.shipping_fee, total=o.total, item_count=o.item_count, created_at=o.created_at,
                    paid_at=o.paid_at, shipped_at=o.shipped_at, completed_at=o.completed_at,
-                   cancelled_at=o.cancelled_at)
+                   cancelled_at=o.cancelled_at, goods_original=o.goods_original, discount=o.discount)
 
 
 class OrderPage(BaseModel):
@@ -229,6 +181,8 @@ class OrderLineRead(BaseModel):
     unit_price: int
     quantity: int
     line_total: int
+    discount: int
+    paid: int
 
 
 class OrderEventRead(BaseModel):
@@ -259,7 +213,7 @@ class OrderDetailRead(OrderRead):
     def detail(cls, d: OrderDetail) -> OrderDetailRead:
         lines = [OrderLineRead(sku_id=x.sku_id, product_id=x.product_id, title_en=x.title_en, title_zh=x.title_zh,
                                sku_label=x.sku_label, unit_price=x.unit_price, quantity=x.quantity,
-                               line_total=x.line_total) for x in d.lines]
+                               line_total=x.line_total, discount=x.discount, paid=x.paid) for x in d.lines]
         return cls(**OrderRead.of(d.order).model_dump(), lines=lines,
                    events=[OrderEventRead(status=e.status, at=e.at, note=e.note) for e in d.events],
                    address=ShippingAddressRead(**d.address.as_dict()), carrier=d.carrier, tracking_no=d.tracking_no,

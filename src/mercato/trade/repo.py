@@ -21,7 +21,15 @@ from mercato.trade.model import (
     ShippingAddress,
     ShippingSettings,
 )
-from mercato.trade.tables import addresses, cart_lines, order_events, order_lines, orders, store_shipping
+from mercato.trade.tables import (
+    addresses,
+    cart_lines,
+    order_events,
+    order_line_discounts,
+    order_lines,
+    orders,
+    store_shipping,
+)
 
 
 def _address(row: Any) -> Address:
@@ -31,11 +39,11 @@ def _address(row: Any) -> Address:
 
 def _state(row: Any) -> OrderState:
     return OrderState(row.id, row.order_no, row.payment_id, row.consumer_id, row.store_id, OrderStatus(row.status),
-                      int(row.total), int(row.commission), row.shipped_at)
+                      int(row.total), int(row.commission), row.shipped_at, int(row.platform_funded))
 
 
 _STATE_COLUMNS = (orders.c.id, orders.c.order_no, orders.c.payment_id, orders.c.consumer_id, orders.c.store_id,
-                  orders.c.status, orders.c.total, orders.c.commission, orders.c.shipped_at)
+                  orders.c.status, orders.c.total, orders.c.commission, orders.c.shipped_at, orders.c.platform_funded)
 
 
 class CartRepo:
@@ -149,6 +157,10 @@ class OrderRepo:
     def insert_lines(self, rows: Sequence[dict[str, Any]]) -> None:
         self.conn.execute(order_lines.insert(), list(rows))
 
+    def insert_line_discounts(self, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(order_line_discounts.insert(), list(rows))
+
     def insert_events(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
             self.conn.execute(order_events.insert(), list(rows))
@@ -217,8 +229,25 @@ class OrderRepo:
     def lines(self, order_id: str) -> list[OrderLine]:
         query = sa.select(order_lines).where(order_lines.c.order_id == order_id).order_by(order_lines.c.id)
         return [OrderLine(r.id, r.sku_id, r.product_id, r.title_en, r.title_zh, r.sku_label, int(r.unit_price),
-                          r.quantity, int(r.line_total), r.vertical_id, r.commission_bp, int(r.commission))
+                          r.quantity, int(r.line_total), r.vertical_id, r.commission_bp, int(r.commission),
+                          int(r.discount), int(r.paid))
                 for r in self.conn.execute(query)]
+
+    def line_discounts(self, order_id: str) -> list[Any]:
+        """The discount rows of an order's lines, largest first per line."""
+        query = (sa.select(order_line_discounts).where(order_line_discounts.c.order_id == order_id)
+                 .order_by(order_line_discounts.c.order_line_id, order_line_discounts.c.amount.desc(),
+                           order_line_discounts.c.id))
+        return list(self.conn.execute(query))
+
+    def paid_stores(self, consumer_id: str, store_ids: Iterable[str]) -> tuple[bool, set[str]]:
+        """Whether the consumer ever had an order paid, and in which of these stores: one statement."""
+        wanted = sorted(set(store_ids))
+        store = sa.case((orders.c.store_id.in_(wanted), orders.c.store_id), else_="") if wanted else sa.literal("")
+        query = (sa.select(store.label("store_id")).distinct()
+                 .where(orders.c.consumer_id == consumer_id, orders.c.paid_at.is_not(None)))
+        found = {row.store_id for row in self.conn.execute(query)}
+        return bool(found), found - {""}
 
     def events(self, order_id: str) -> list[OrderEvent]:
         query = sa.select(order_events).where(order_events.c.order_id == order_id).order_by(order_events.c.id)

@@ -58,8 +58,10 @@ def _quantity(raw: str, *, allow_zero: bool = False) -> int:
 
 def _cart_page(request: Request, rt: Runtime, me: Principal, *, fragment: bool = False,
                **context: Any) -> HTMLResponse:
+    """The cart with the checkout's prices: each store's discounts and hints, and the goods after discounts."""
     template = "trade/_cart_body.html" if fragment else "trade/cart.html"
-    return render(request, template, cart=service.cart(rt, me), fragment=fragment, **context)
+    return render(request, template, cart=service.cart(rt, me), preview=service.checkout_preview(rt, me),
+                  fragment=fragment, **context)
 
 
 @router.get("/cart", response_class=HTMLResponse)

@@ -20,7 +20,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 CSRF_COOKIE = "mercato_csrf"
 SESSION_COOKIE = "mercato_session"
 LANG_COOKIE = "mercato_lang"
-CAPABILITIES = ("web", "accounts", "stores", "catalog", "inventory", "storefront", "audit", "payments", "trade")
+CAPABILITIES = ("web", "accounts", "stores", "catalog", "inventory", "storefront", "audit", "payments", "trade",
+                "pricing", "membership")
 
 
 def _loader() -> ChoiceLoader:

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mercato.kernel.errors import InputInvalid
-from mercato.payments.model.rules import ESCROW, GATEWAY, REVENUE, EntryKind, LedgerEntryUnbalanced, merchant_account
+from mercato.payments.model.rules import (
+    ESCROW,
+    GATEWAY,
+    REVENUE,
+    SUBSIDY,
+    EntryKind,
+    LedgerEntryUnbalanced,
+    merchant_account,
+)
 
 # --- the ledger -----------------------------------------------------------------------------------------------------
 
@@ -74,12 +82,16 @@ def capture_entry(payment_id: str, amount: int) -> LedgerEntry:
                   LedgerLine(GATEWAY, amount), LedgerLine(ESCROW, -amount))
 
 
-def settle_entry(order_id: str, store_id: str, amount: int, commission: int) -> LedgerEntry:
-    """Escrow releases an order: the merchant gets it less the commission, which is platform revenue."""
-    if not 0 <= commission <= amount:
+def settle_entry(order_id: str, store_id: str, amount: int, commission: int, subsidy: int = 0) -> LedgerEntry:
+    """Escrow releases an order and the platform adds what it funds of its discounts (`subsidy`, from the promotion
+    subsidy account): the merchant gets both less the commission, which is platform revenue."""
+    if subsidy < 0:
+        raise InputInvalid("The platform subsidy cannot be negative", field="subsidy")
+    if not 0 <= commission <= amount + subsidy:
         raise InputInvalid("The commission must be between 0 and the order amount", field="commission")
     return _entry(f"settle:{order_id}", EntryKind.SETTLE, f"order {order_id} settled",
-                  LedgerLine(ESCROW, amount), LedgerLine(merchant_account(store_id), commission - amount, store_id),
+                  LedgerLine(ESCROW, amount), LedgerLine(SUBSIDY, subsidy),
+                  LedgerLine(merchant_account(store_id), commission - amount - subsidy, store_id),
                   LedgerLine(REVENUE, -commission))
 
 
@@ -115,12 +127,21 @@ def check_escrow(escrow_balance: int, held_total: int) -> list[LedgerProblem]:
                           -escrow_balance)]
 
 
+def check_subsidy(subsidy_balance: int, settled_subsidy: int) -> list[LedgerProblem]:
+    """The promotion subsidy account (a debit balance) is exactly the subsidies of the settled parts."""
+    if subsidy_balance == settled_subsidy:
+        return []
+    return [LedgerProblem("subsidy_paid", f"account {SUBSIDY}", "the subsidy account differs from the settled "
+                          "subsidies", settled_subsidy, subsidy_balance)]
+
+
 def check_merchants(ledger: Mapping[str, int], settled: Mapping[str, int], paid_out: Mapping[str, int],
                     rows: Mapping[str, int]) -> list[LedgerProblem]:
     """Per store: the merchant account == settlements less payouts == the merchant_balances row.
 
     `ledger` is each merchant account's credit balance (negated debit), `settled` what its settled parts brought
-    (amount less commission), `paid_out` its completed payouts, `rows` the merchant_balances.available values.
+    (amount less commission plus the platform subsidy), `paid_out` its completed payouts, `rows` the
+    merchant_balances.available values.
     """
     problems: list[LedgerProblem] = []
     for store_id in sorted(set(ledger) | set(settled) | set(paid_out) | set(rows)):

@@ -15,6 +15,8 @@ GATEWAY = "gateway"  # money at the payment provider
 ESCROW = "escrow"  # held for consumers' orders (a credit balance: negative while money is held)
 REVENUE = "revenue:commission"  # the platform's commission
 MERCHANT_PREFIX = "merchant:"  # merchant:<store_id>, the merchant's available balance (credit: negative)
+# What the platform paid merchants at settlement for the discounts it funds (an expense: a debit balance)
+SUBSIDY = "expense:promotion_subsidy"
 
 CALLBACK_TOLERANCE_SECONDS = 300
 MAX_PAYOUT = 10**12
@@ -43,6 +45,7 @@ class EntryKind(StrEnum):
     SETTLE = "settle"
     REFUND = "refund"
     PAYOUT = "payout"
+    SALE = "sale"  # escrow releases a platform sale (membership, saving card) to platform revenue
 
 
 # --- errors ---------------------------------------------------------------------------------------------------------

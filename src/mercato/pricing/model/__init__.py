@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from mercato.pricing.model.allocation import allocate, split_funding
 from mercato.pricing.model.engine import price_cart
-from mercato.pricing.model.errors import CartLineInvalid, HeldUnknown, PromotionInvalid
+from mercato.pricing.model.errors import (
+    CartLineInvalid,
+    CouponLimitReached,
+    CouponSoldOut,
+    CouponUnavailable,
+    HeldUnknown,
+    PromotionInvalid,
+    PromotionNotFound,
+    PromotionNotIssuable,
+)
 from mercato.pricing.model.quote import Hint, LineDiscount, LineQuote, Note, Quote, StoreTotal
 from mercato.pricing.model.types import (
     ALL_CLASSES,
@@ -26,14 +35,19 @@ from mercato.pricing.model.types import (
     Window,
 )
 from mercato.pricing.model.validation import validate_inputs, validate_promotion
+from mercato.pricing.model.views import HeldView, PromotionView
 
 __all__ = [
     "ALL_CLASSES",
     "BASIS_POINTS",
     "CartLineInvalid",
     "Context",
+    "CouponLimitReached",
+    "CouponSoldOut",
+    "CouponUnavailable",
     "Held",
     "HeldUnknown",
+    "HeldView",
     "Hint",
     "Kind",
     "Line",
@@ -43,6 +57,9 @@ __all__ = [
     "PromoClass",
     "Promotion",
     "PromotionInvalid",
+    "PromotionNotFound",
+    "PromotionNotIssuable",
+    "PromotionView",
     "Quote",
     "Reason",
     "Requirement",

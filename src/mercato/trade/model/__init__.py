@@ -5,7 +5,7 @@ Exception tree (all `kernel.errors.DomainError`):
     CartQuantityInvalid 400, CartFull 409, CartEmpty 409, CartStale 409, SkuUnavailable 409, SkuNotFound 404,
     AddressInvalid 400, AddressNotFound 404, AddressBookFull 409, ShippingSettingsInvalid 400,
     ShipmentInvalid 400, CancelReasonInvalid 400, OrderStatusInvalid 400, OrderNotFound 404,
-    OrderTransitionForbidden 409
+    OrderTransitionForbidden 409, OrderTotalZero 409
     (OrderNotPaid, OrderNotShipped, OrderNotCancellable are its named cases).
 """
 
@@ -39,6 +39,16 @@ from mercato.trade.model.cart import (
     refuse_problems,
     refuse_unpurchasable,
     store_preview,
+)
+from mercato.trade.model.discounts import (
+    NO_PRICING,
+    PLATFORM_WIDE,
+    CartPricing,
+    DiscountRow,
+    LinePrice,
+    PriceHint,
+    engine_line,
+    full_price,
 )
 from mercato.trade.model.orders import (
     Address,
@@ -90,6 +100,7 @@ from mercato.trade.model.rules import (
     OrderNotShipped,
     OrderStatus,
     OrderStatusInvalid,
+    OrderTotalZero,
     OrderTransitionForbidden,
     ShipmentInvalid,
     ShippingSettingsInvalid,
@@ -112,8 +123,10 @@ __all__ = [
     "MAX_LINE_QUANTITY",
     "MAX_REASON",
     "MAX_SHIPPING_FEE",
+    "NO_PRICING",
     "ORDER_NO_DIGITS",
     "ORDER_NO_SPACE",
+    "PLATFORM_WIDE",
     "TRANSITIONS",
     "Address",
     "AddressBookFull",
@@ -125,12 +138,15 @@ __all__ = [
     "CartEmpty",
     "CartFull",
     "CartLine",
+    "CartPricing",
     "CartQuantityInvalid",
     "CartStale",
     "CartStoreGroup",
     "CartView",
     "CheckoutPreview",
+    "DiscountRow",
     "LedgerMismatch",
+    "LinePrice",
     "LineProblem",
     "OrderDetail",
     "OrderDraft",
@@ -144,9 +160,11 @@ __all__ = [
     "OrderStatus",
     "OrderStatusInvalid",
     "OrderSummary",
+    "OrderTotalZero",
     "OrderTransitionForbidden",
     "PlacedOrder",
     "PlacedOrderRef",
+    "PriceHint",
     "PricedLine",
     "ShipmentInvalid",
     "ShippingAddress",
@@ -171,8 +189,10 @@ __all__ = [
     "check_shipping",
     "checkout_preview",
     "clean_address",
+    "engine_line",
     "escrow_mismatches",
     "fingerprint",
+    "full_price",
     "group_by_store",
     "line_commission",
     "line_problem",

@@ -9,6 +9,19 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from mercato.trade.model.discounts import (
+    NO_PRICING,
+    PLATFORM_WIDE,
+    CartPricing,
+    DiscountRow,
+    LinePrice,
+    PriceHint,
+    cross_store_hints,
+    discount_rows,
+    full_price,
+    store_hints,
+    sum_platform,
+)
 from mercato.trade.model.rules import (
     BASIS_POINTS,
     MAX_FREE_THRESHOLD,
@@ -231,6 +244,8 @@ def line_commission(line_total: int, commission_bp: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class StorePreview:
+    """One store's order to be: `goods_total` is the goods after discounts (goods_original - discount)."""
+
     store_id: str
     store_name_en: str
     store_name_zh: str
@@ -241,15 +256,31 @@ class StorePreview:
     total: int
     flat_fee: int
     free_threshold: int | None
+    goods_original: int = 0
+    discount: int = 0
+    platform_funded: int = 0  # the part of `discount` the platform funds
+    prices: tuple[LinePrice, ...] = ()  # one per line, in the same order
+    discounts: tuple[DiscountRow, ...] = ()  # every discount on this store's lines, per promotion
+    hints: tuple[PriceHint, ...] = ()
+
+    def price_of(self, sku_id: str) -> LinePrice:
+        return next((p for p in self.prices if p.sku_id == sku_id), full_price(sku_id, 0))
 
 
 @dataclass(frozen=True, slots=True)
 class CheckoutPreview:
+    """The grand total is what the consumer pays: the goods after every discount plus the shipping fees."""
+
     stores: tuple[StorePreview, ...]
     goods_total: int
     shipping_total: int
     grand_total: int
     fingerprint: str
+    goods_original: int = 0
+    discount: int = 0
+    platform_discounts: tuple[DiscountRow, ...] = ()  # cross-store reductions and platform vouchers, cart-wide
+    hints: tuple[PriceHint, ...] = ()  # thresholds across stores
+    used_held: tuple[str, ...] = ()  # the coupons and vouchers this price spends
 
     @property
     def has_problems(self) -> bool:
@@ -260,27 +291,46 @@ class CheckoutPreview:
         return not self.stores
 
 
-def store_preview(group: CartStoreGroup, rule: ShippingRule) -> StorePreview:
-    fee = rule.fee(group.goods_total)
+def store_preview(group: CartStoreGroup, rule: ShippingRule, pricing: CartPricing = NO_PRICING) -> StorePreview:
+    """The store's goods after discounts, and its shipping fee on them.
+
+    The free-shipping threshold is tested against the goods AFTER discounts, the marketplace norm: a coupon that
+    takes an order below the threshold brings the fee back, so no discount is paid twice.
+    """
+    quoted = pricing.prices()
+    prices = tuple(quoted.get(line.sku_id) or full_price(line.sku_id, line.line_total) for line in group.lines)
+    discount = sum(p.discount for p in prices)
+    goods = group.goods_total - discount
+    fee = rule.fee(goods)
+    hints = store_hints(pricing, group.store_id)
     return StorePreview(group.store_id, group.store_name_en, group.store_name_zh, group.store_kind, group.lines,
-                        group.goods_total, fee, group.goods_total + fee, rule.flat_fee, rule.free_threshold)
+                        goods, fee, goods + fee, rule.flat_fee, rule.free_threshold, group.goods_total, discount,
+                        sum_platform(prices), prices, discount_rows(prices, pricing), hints)
 
 
-def checkout_preview(groups: Sequence[CartStoreGroup], rules: Mapping[str, ShippingRule]) -> CheckoutPreview:
-    stores = tuple(store_preview(g, rules.get(g.store_id, DEFAULT_SHIPPING)) for g in groups)
+def checkout_preview(groups: Sequence[CartStoreGroup], rules: Mapping[str, ShippingRule],
+                     pricing: CartPricing = NO_PRICING) -> CheckoutPreview:
+    """Per store: the goods, their discounts and the fee; the grand total is what the consumer pays."""
+    stores = tuple(store_preview(g, rules.get(g.store_id, DEFAULT_SHIPPING), pricing) for g in groups)
     goods = sum(s.goods_total for s in stores)
     shipping = sum(s.shipping_fee for s in stores)
-    return CheckoutPreview(stores, goods, shipping, goods + shipping, fingerprint(stores))
+    every_price = [p for s in stores for p in s.prices]
+    return CheckoutPreview(stores, goods, shipping, goods + shipping, fingerprint(stores),
+                           sum(s.goods_original for s in stores), sum(s.discount for s in stores),
+                           discount_rows(every_price, pricing, PLATFORM_WIDE), cross_store_hints(pricing),
+                           pricing.quote.used_held)
 
 
 def fingerprint(stores: Sequence[StorePreview]) -> str:
-    """A digest of what the consumer saw priced: every line's SKU, quantity and unit price, and each store's fee.
+    """A digest of what the consumer saw priced: every line's SKU, quantity, unit price and amount paid after
+    discounts, and each store's fee.
 
-    Placing an order with a fingerprint that no longer matches (a price, a quantity or a fee changed) is refused.
+    Placing an order with a fingerprint that no longer matches (a price, a quantity, a fee or a promotion changed)
+    is refused.
     """
-    parts = [f"{s.store_id}|{s.shipping_fee}|" + ",".join(f"{line.sku_id}:{line.quantity}:{line.unit_price}"
-                                                          for line in sorted(s.lines, key=lambda x: x.sku_id))
-             for s in sorted(stores, key=lambda x: x.store_id)]
+    parts = [f"{s.store_id}|{s.shipping_fee}|" + ",".join(
+        f"{line.sku_id}:{line.quantity}:{line.unit_price}:{s.price_of(line.sku_id).paid}"
+        for line in sorted(s.lines, key=lambda x: x.sku_id)) for s in sorted(stores, key=lambda x: x.store_id)]
     return hashlib.sha256(";".join(parts).encode()).hexdigest()[:32]
 
 

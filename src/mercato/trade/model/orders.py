@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mercato.pricing.model import LineDiscount
 from mercato.trade.model.cart import CartLine, CheckoutPreview, line_commission
+from mercato.trade.model.discounts import LinePrice
 from mercato.trade.model.rules import (
     CANCELLABLE,
     MAX_REASON,
@@ -129,11 +131,19 @@ class PricedLine:
     vertical_id: str
     commission_bp: int
     commission: int
+    discount: int = 0
+    paid: int = 0  # line_total - discount
+    parts: tuple[LineDiscount, ...] = ()  # the discounts with their funding
+
+    @property
+    def platform_funded(self) -> int:
+        return sum(part.platform for part in self.parts)
 
 
 @dataclass(frozen=True, slots=True)
 class OrderDraft:
-    """One store's order of a checkout: its lines, totals and commission, before ids are given."""
+    """One store's order of a checkout: its lines, totals and commission, before ids are given. `goods_total` is
+    after discounts (goods_original - discount); `platform_funded` is the platform's part of the discount."""
 
     store_id: str
     lines: tuple[PricedLine, ...]
@@ -141,12 +151,19 @@ class OrderDraft:
     shipping_fee: int
     total: int
     commission: int
+    goods_original: int = 0
+    discount: int = 0
+    platform_funded: int = 0
 
 
-def priced_line(line: CartLine, commission_bp: int) -> PricedLine:
+def priced_line(line: CartLine, commission_bp: int, price: LinePrice) -> PricedLine:
+    """Commission is charged on what the merchant earns for the goods: what the consumer paid for the line plus the
+    platform-funded part of its discounts (the platform pays that part to the merchant at settlement). A discount
+    the merchant funds itself lowers its commission; one the platform funds does not."""
     return PricedLine(line.sku_id, line.product_id, line.title_en, line.title_zh, line.label, line.unit_price,
                       line.quantity, line.line_total, line.vertical_id, commission_bp,
-                      line_commission(line.line_total, commission_bp))
+                      line_commission(price.paid + price.platform, commission_bp), price.discount, price.paid,
+                      price.parts)
 
 
 def rate_pairs(preview: CheckoutPreview) -> set[tuple[str, str]]:
@@ -161,9 +178,11 @@ def order_drafts(preview: CheckoutPreview, rates: Mapping[tuple[str, str], int])
     """
     drafts = []
     for store in preview.stores:
-        lines = tuple(priced_line(line, rates[(line.vertical_id, store.store_kind)]) for line in store.lines)
+        lines = tuple(priced_line(line, rates[(line.vertical_id, store.store_kind)], store.price_of(line.sku_id))
+                      for line in store.lines)
         drafts.append(OrderDraft(store.store_id, lines, store.goods_total, store.shipping_fee, store.total,
-                                 sum(line.commission for line in lines)))
+                                 sum(line.commission for line in lines), store.goods_original, store.discount,
+                                 store.platform_funded))
     return tuple(drafts)
 
 
@@ -213,6 +232,8 @@ class OrderSummary:
     shipped_at: datetime | None
     completed_at: datetime | None
     cancelled_at: datetime | None
+    goods_original: int = 0  # the goods at list prices; goods_total is after `discount`
+    discount: int = 0
 
     @property
     def can_cancel(self) -> bool:
@@ -245,6 +266,8 @@ class OrderLine:
     vertical_id: str
     commission_bp: int
     commission: int
+    discount: int = 0
+    paid: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +307,7 @@ class OrderState:
     total: int
     commission: int
     shipped_at: datetime | None
+    platform_funded: int = 0  # paid to the merchant by the platform at settlement
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,11 @@ class CartStale(StateConflict):
     title = "The cart changed since the checkout was shown; review it and place the order again"
 
 
+class OrderTotalZero(StateConflict):
+    code = "order_total_zero"
+    title = "An order of this checkout would cost nothing after discounts; add more from that store"
+
+
 class SkuNotFound(EntityNotFound):
     code = "not_found"
     title = "No such item"
