@@ -97,6 +97,8 @@ def issue_grants_in(uow: UnitOfWork, consumer_id: str, grants: Iterable[VoucherG
                 log.warning("%s voucher %s for %s not issued: %s", source, grant.promotion_id, consumer_id, exc.code)
                 break
             issued += 1
+    if issued:
+        pricing.schedule_expiry_in(uow, now)  # these vouchers expire too, even if no claim booked the hourly run
     return issued
 
 

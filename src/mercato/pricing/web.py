@@ -21,7 +21,7 @@ from mercato.pricing.model import Kind
 from mercato.pricing.model.drafts import STORE_KINDS
 from mercato.stores import service as stores
 from mercato.web import render
-from mercato.web.guards import PageRoute
+from mercato.web.guards import PageRoute, local_redirect_target
 
 router = APIRouter(route_class=PageRoute)
 router.include_router(ops_router)
@@ -136,7 +136,8 @@ def claim_submit(request: Request, rt: Rt, me: Me, promotion_id: str, form: Post
         service.claim_coupon(rt, me, promotion_id)
     except DomainError as exc:
         return _vouchers_page(request, rt, me, **failed(exc))
-    return RedirectResponse("/account/vouchers?done=claimed", status_code=303)
+    back = local_redirect_target(first(form, "next"), "/account/vouchers?done=claimed")
+    return RedirectResponse(back, status_code=303)
 
 
 def _vouchers_page(request: Request, rt: Runtime, me: Principal, **context: Any) -> HTMLResponse:
