@@ -1,5 +1,5 @@
 """Hypothesis strategies for the promotion engine: carts of up to 12 lines in up to 4 stores, random promotions of
-every kind, and up to 8 held coupons and vouchers."""
+every kind (bundles included), and up to 8 held coupons and vouchers."""
 
 from __future__ import annotations
 
@@ -74,6 +74,22 @@ def item_promotion(draw: st.DrawFn, pid: str) -> Promotion:
 
 
 @st.composite
+def bundle(draw: st.DrawFn, pid: str, cart: tuple[Line, ...]) -> Promotion:
+    """Mostly SKUs found together in one store of the cart, sometimes one it lacks."""
+    store = draw(st.sampled_from(sorted({line.store_id for line in cart})))
+    found = sorted({line.sku_id for line in cart if line.store_id == store} | {draw(st.sampled_from(SKUS))})
+    picked = draw(st.frozensets(st.sampled_from(found), min_size=1, max_size=3))
+    if len(picked) < 2:
+        picked |= {draw(st.sampled_from([sku for sku in SKUS if sku not in picked]))}
+    return Promotion(
+        pid, Kind.BUNDLE, scope=Scope(store_ids=frozenset({store}), sku_ids=picked),
+        window=draw(windows_mostly_open), combines_with=draw(combines),
+        price=draw(st.integers(1, 200).map(lambda n: n * 100) | st.integers(1, 30).map(lambda n: n * 10_000)),
+        platform_share_bp=draw(st.none() | st.integers(0, 10_000)),
+    )
+
+
+@st.composite
 def threshold_rule(draw: st.DrawFn) -> dict[str, object]:
     if draw(st.booleans()):
         steps = sorted(draw(st.sets(st.integers(1, 40), min_size=1, max_size=3)))
@@ -137,4 +153,6 @@ def cases(draw: st.DrawFn) -> Case:
         is_member=draw(st.booleans()), first_platform_order=draw(st.booleans()),
         first_order_store_ids=draw(st.frozensets(stores)), held=held,
     )
-    return Case(draw(lines(shops)), context, tuple(promos + held_promos))
+    cart = draw(lines(shops))
+    promos += [draw(bundle(f"b{n}", cart)) for n in range(draw(st.integers(0, 2)))]
+    return Case(cart, context, tuple(promos + held_promos))

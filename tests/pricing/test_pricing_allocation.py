@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mercato.kernel.money import allocate as largest_remainder
 from mercato.pricing.model import allocate, split_funding
 
 
@@ -34,6 +35,17 @@ def test_parts_sum_to_the_capped_amount_and_no_line_takes_more_than_it_has(amoun
     parts = allocate(amount, weights)
     assert sum(parts) == min(amount, sum(weights))
     assert all(0 <= p <= w for p, w in zip(parts, weights, strict=True))
+
+
+@given(st.integers(1, 10**7), st.lists(st.integers(0, 10**6), min_size=1, max_size=20))
+def test_parts_are_the_kernels_largest_remainder_of_the_capped_amount(amount: int, weights: list[int]) -> None:
+    capped = min(amount, sum(weights))
+    assert allocate(amount, weights) == (largest_remainder(capped, weights) if capped else [0] * len(weights))
+
+
+@given(st.integers(-10**7, 10**7), st.integers(0, 10_000))
+def test_funding_is_the_kernels_largest_remainder_over_the_two_shares(amount: int, platform_bp: int) -> None:
+    assert split_funding(amount, platform_bp) == tuple(largest_remainder(amount, [10_000 - platform_bp, platform_bp]))
 
 
 @given(st.integers(0, 10**7), st.integers(0, 10_000))

@@ -91,6 +91,50 @@ def test_buy_two_get_one_free_and_the_second_at_half_price() -> None:
     assert [ln.paid for ln in quote.lines] == [5000, 4000]
 
 
+def bundle(pid: str, store: str, sku_ids: tuple[str, ...], bundle_price: int) -> Promotion:
+    return Promotion(pid, Kind.BUNDLE, scope=Scope(frozenset({store}), frozenset(sku_ids)), price=bundle_price)
+
+
+def test_a_bundle_of_three_skus_applies_once_for_quantities_two_two_and_one() -> None:
+    lines = [line("a", "s1", 3000, 2), line("b", "s1", 2000, 2), line("c", "s1", 1000, 1)]
+    quote = price(lines, [bundle("set", "s1", ("sku-a", "sku-b", "sku-c"), 5000)])
+    assert quote.payable == 11000 - 1000
+    assert [d.amount for ln in quote.lines for d in ln.discounts] == [545, 364, 91]
+    assert [ln.paid for ln in quote.lines] == [5455, 3636, 909]
+    assert quote.lines[2].discounts == (LineDiscount("set", "", PromoClass.ITEM, 91, 91, 0),)
+    assert reasons(quote) == {"set": Reason.APPLIED}
+
+
+def test_a_bundle_worse_than_an_item_discount_is_not_taken_and_a_better_one_is() -> None:
+    lines = [line("a", "s1", 3000), line("b", "s1", 2000)]
+    worse = price(lines, [bundle("set", "s1", ("sku-a", "sku-b"), 4500),
+                          Promotion("d", Kind.ITEM_DISCOUNT, scope=skus("sku-a"), percent=20)])
+    assert worse.payable == 4400
+    assert reasons(worse) == {"set": Reason.SUPERSEDED_BY_BETTER_CHOICE, "d": Reason.APPLIED}
+    better = price(lines, [bundle("set", "s1", ("sku-a", "sku-b"), 4500),
+                           Promotion("d", Kind.ITEM_DISCOUNT, scope=skus("sku-a"), percent=10)])
+    assert better.payable == 4500
+    assert [d.amount for ln in better.lines for d in ln.discounts] == [300, 200]
+    assert reasons(better) == {"set": Reason.APPLIED, "d": Reason.SUPERSEDED_BY_BETTER_CHOICE}
+
+
+def test_a_bundle_priced_above_its_skus_or_missing_one_gives_nothing() -> None:
+    lines = [line("a", "s1", 3000), line("b", "s1", 2000)]
+    dear = price(lines, [bundle("dear", "s1", ("sku-a", "sku-b"), 5000)])
+    assert dear.payable == 5000
+    assert reasons(dear) == {"dear": Reason.NOT_ELIGIBLE}
+    missing = price(lines, [bundle("trio", "s1", ("sku-a", "sku-b", "sku-z"), 1000)])
+    assert missing.payable == 5000
+    assert reasons(missing) == {"trio": Reason.NOT_ELIGIBLE}
+
+
+def test_member_price_applies_on_what_a_bundle_leaves() -> None:
+    member = Promotion("m", Kind.MEMBER_PRICE, percent=10)
+    lines = [line("a", "s1", 3000), line("b", "s1", 2000), line("c", "s2", 1000)]
+    quote = price(lines, [bundle("set", "s1", ("sku-a", "sku-b"), 4500), member], Context(is_member=True))
+    assert [ln.paid for ln in quote.lines] == [2430, 1620, 900]
+
+
 def test_a_tiered_full_reduction_takes_the_highest_tier_met() -> None:
     reduction = Promotion("r", Kind.STORE_REDUCTION, scope=shop("s1"), tiers=(Tier(20000, 2000), Tier(30000, 4000)))
     assert price([line("a", "s1", 25000)], [reduction]).payable == 23000

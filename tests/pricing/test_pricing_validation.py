@@ -50,6 +50,12 @@ LINE = Line("l1", "k1", "s1", "v1", 1000, 1)
         (Promotion("p", Kind.SPECIAL_PRICE, price=-1), "price"),
         (Promotion("p", Kind.BUY_X_GET_Y, buy=2, get=0), "buy/get"),
         (Promotion("p", Kind.NTH_ITEM, nth=1, percent=50), "nth"),
+        (Promotion("p", Kind.BUNDLE, scope=Scope(frozenset({"s1"}), frozenset({"k1", "k2"}))), "price"),
+        (Promotion("p", Kind.BUNDLE, scope=Scope(frozenset({"s1"}), frozenset({"k1", "k2"})), price=-5), "price"),
+        (Promotion("p", Kind.BUNDLE, scope=Scope(frozenset({"s1"}), frozenset({"k1"})), price=500), "scope.sku_ids"),
+        (Promotion("p", Kind.BUNDLE, scope=Scope(sku_ids=frozenset({"k1", "k2"})), price=500), "scope.store_ids"),
+        (Promotion("p", Kind.BUNDLE, scope=Scope(frozenset({"s1", "s2"}), frozenset({"k1", "k2"})), price=500),
+         "scope.store_ids"),
         (Promotion("p", Kind.PLATFORM_VOUCHER, threshold=100, amount=10, window=Window(NOW, NOW)), "window"),
     ],
 )

@@ -18,7 +18,7 @@ from mercato.pricing.model.validation import validate_promotion
 # The order badges show in; a listing card shows only the first.
 BADGE_ORDER: tuple[Kind, ...] = (
     Kind.CROSS_STORE_REDUCTION, Kind.SUBSIDY_PRICE, Kind.SPECIAL_PRICE, Kind.ITEM_DISCOUNT, Kind.NTH_ITEM,
-    Kind.BUY_X_GET_Y, Kind.STORE_REDUCTION, Kind.STORE_COUPON, Kind.MEMBER_PRICE,
+    Kind.BUY_X_GET_Y, Kind.BUNDLE, Kind.STORE_REDUCTION, Kind.STORE_COUPON, Kind.MEMBER_PRICE,
 )
 PRICE_CLASSES = frozenset({PromoClass.ITEM})
 MEMBER_CLASSES = frozenset({PromoClass.ITEM, PromoClass.MEMBER})
@@ -50,6 +50,7 @@ class Badge:
     nth: int = 0
     buy: int = 0
     get: int = 0
+    items: int = 0
     new_customers: bool = False
     claimable: bool = False
 
@@ -115,7 +116,7 @@ def badge_of(promo: Promotion, claimable: bool = False) -> Badge:
     return Badge(
         promotion_id=promo.promotion_id, kind=promo.kind, amount=promo.amount, percent=promo.percent,
         price=promo.price, threshold=promo.threshold, every=promo.every, cap=promo.cap, tiers=promo.tiers,
-        nth=promo.nth, buy=promo.buy, get=promo.get,
+        nth=promo.nth, buy=promo.buy, get=promo.get, items=len(promo.scope.sku_ids) if promo.kind is Kind.BUNDLE else 0,
         new_customers=promo.requirement is not Requirement.NONE, claimable=claimable,
     )
 

@@ -13,6 +13,7 @@ from mercato.pricing.model.types import Context, Kind, Line, PromoClass, Promoti
 @dataclass(frozen=True, slots=True)
 class Catalogue:
     line_promos: tuple[Promotion, ...]
+    bundles: dict[str, tuple[Promotion, ...]]
     store_reductions: dict[str, tuple[Promotion, ...]]
     coupons: dict[str, tuple[Step, ...]]
     cross: tuple[Promotion, ...]
@@ -68,7 +69,10 @@ def build_catalogue(
         if step.promotion.promo_class is PromoClass.STORE and step.promotion.store_id not in stores:
             refused[step.held_id] = Reason.NOT_ELIGIBLE
     return Catalogue(
-        line_promos=_sorted([p for p in usable.values() if p.promo_class in (PromoClass.ITEM, PromoClass.MEMBER)]),
+        line_promos=_sorted([p for p in usable.values()
+                             if p.promo_class in (PromoClass.ITEM, PromoClass.MEMBER) and p.kind is not Kind.BUNDLE]),
+        bundles={s: _sorted([p for p in usable.values() if p.kind is Kind.BUNDLE and s in p.scope.store_ids])
+                 for s in stores},
         store_reductions={
             s: _sorted([p for p in usable.values() if p.kind is Kind.STORE_REDUCTION and p.store_id == s])
             for s in stores

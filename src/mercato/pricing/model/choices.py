@@ -1,4 +1,5 @@
-"""Every choice the engine may make: item promotions per line, store steps per store, the festival, the vouchers."""
+"""Every choice the engine may make: item promotions per line, store steps per store, the festival (the voucher sets,
+no voucher or one non-stackable one and any stackable ones, are walked depth first in `solver`)."""
 
 from __future__ import annotations
 
@@ -18,13 +19,16 @@ def _compatible(choice: Sequence[Promotion]) -> bool:
     return all(combine(a, b) for a, b in combinations(choice, 2))
 
 
-def line_options(line: Line, promos: Sequence[Promotion]) -> list[LineChoice]:
+def line_options(line: Line, promos: Sequence[Promotion], bundle: Promotion | None = None) -> list[LineChoice]:
     """The maximal sets of at most one item and one member promotion that combine and take something off.
 
-    Maximal because promotions apply automatically: a choice leaves one out only if it cannot combine.
+    Maximal because promotions apply automatically: a choice leaves one out only if it cannot combine. A line that
+    joined a `bundle` has it as its item promotion.
     """
     covering = [p for p in promos if p.scope.covers(line) and line_discount(p, line, line.amount) > 0]
     items: list[Promotion | None] = [None, *(p for p in covering if p.promo_class is PromoClass.ITEM)]
+    if bundle is not None:
+        items = [bundle]
     members: list[Promotion | None] = [None, *(p for p in covering if p.promo_class is PromoClass.MEMBER)]
     sets = [tuple(p for p in pair if p is not None) for pair in product(items, members)]
     sets = [s for s in sets if _compatible(s)]
@@ -48,15 +52,3 @@ def store_options(catalogue: Catalogue, store_id: str) -> list[StepChoice]:
 def cross_options(catalogue: Catalogue) -> list[StepChoice]:
     """Festivals are alternatives: the engine applies one of them."""
     return [(Step(p),) for p in catalogue.cross] or [()]
-
-
-def voucher_options(catalogue: Catalogue) -> list[StepChoice]:
-    """No voucher, or one non-stackable voucher and any set of stackable ones."""
-    stackable = [v for v in catalogue.vouchers if v.promotion.stackable]
-    single: list[StepChoice] = [(), *((v,) for v in catalogue.vouchers if not v.promotion.stackable)]
-    stacks = [c for n in range(len(stackable) + 1) for c in combinations(stackable, n)]
-    return [_ordered(s + t) for s in single for t in stacks]
-
-
-def _ordered(steps: StepChoice) -> StepChoice:
-    return tuple(sorted(steps, key=lambda s: (-s.promotion.priority, s.promotion.promotion_id, s.held_id)))

@@ -23,7 +23,7 @@ from mercato.pricing.model.types import (
 )
 from mercato.pricing.model.validation import validate_promotion
 
-STORE_KINDS = frozenset({Kind.ITEM_DISCOUNT, Kind.SPECIAL_PRICE, Kind.BUY_X_GET_Y, Kind.NTH_ITEM,
+STORE_KINDS = frozenset({Kind.ITEM_DISCOUNT, Kind.SPECIAL_PRICE, Kind.BUY_X_GET_Y, Kind.NTH_ITEM, Kind.BUNDLE,
                          Kind.STORE_REDUCTION, Kind.STORE_COUPON})
 PLATFORM_KINDS = frozenset({Kind.CROSS_STORE_REDUCTION, Kind.SUBSIDY_PRICE, Kind.MEMBER_PRICE,
                             Kind.PLATFORM_VOUCHER})
@@ -43,6 +43,8 @@ ENGINE_MESSAGES = {
     "price": "The price must not be negative",
     "buy/get": "Buy and get are both at least 1",
     "nth": "The discounted item is the 2nd or later",
+    "scope.sku_ids": "Choose at least two SKUs for a bundle",
+    "bundle.price": "The bundle price must be more than zero",
 }
 # A cross-store reduction is validated before any store opted in; the engine sees its real opt-ins.
 _NO_STORE_YET = "-"
@@ -201,7 +203,8 @@ def check_draft(draft: PromotionDraft, owner: str, store_id: str | None) -> Prom
         validate_promotion(promotion_of_draft(cleaned, "new", stores))
     except PromotionInvalid as exc:
         field = str(exc.params.get("field", ""))
-        raise PromotionInvalid(ENGINE_MESSAGES.get(field, exc.message), field=field) from None
+        message = ENGINE_MESSAGES.get(f"{cleaned.kind.value}.{field}") or ENGINE_MESSAGES.get(field, exc.message)
+        raise PromotionInvalid(message, field=field) from None
     return cleaned
 
 

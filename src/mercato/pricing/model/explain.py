@@ -1,7 +1,8 @@
 """Why each promotion applied or not, and hints for thresholds within reach.
 
 A promotion the plan left out is `below_threshold` if it would have taken nothing off at the amount its lines had
-left at its class, else `superseded_by_better_choice`; one in the plan that found no line to combine with is
+left at its class (a bundle: `not_eligible` if the cart lacks one of its SKUs or its SKUs cost no more than its
+price), else `superseded_by_better_choice`; one in the plan that found no line to combine with is
 `exclusive_with`. A hint is given for a threshold step in the plan, or a held coupon or voucher left out below its
 threshold, when adding at most half of the threshold it aims at (in eligible goods) would take more off.
 """
@@ -11,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mercato.pricing.model.bundles import joined
 from mercato.pricing.model.catalogue import Catalogue
 from mercato.pricing.model.quote import Hint, Note, Trace
 from mercato.pricing.model.rules import next_step, threshold_discount
 from mercato.pricing.model.search import Plan
 from mercato.pricing.model.steps import Step, StepResult
-from mercato.pricing.model.types import Context, Line, PromoClass, Promotion, Reason, combine
+from mercato.pricing.model.types import Context, Kind, Line, PromoClass, Promotion, Reason, combine
 
 Explanation = tuple[tuple[Note, ...], tuple[Hint, ...]]
 LATE_CLASSES = frozenset({PromoClass.CROSS_STORE, PromoClass.PLATFORM_VOUCHER})
@@ -55,6 +57,8 @@ def _applied_amounts(plan: Plan, trace: Trace) -> dict[str, int]:
 
 
 def _left_out_reason(promo: Promotion, facts: _Facts) -> Reason:
+    if promo.kind is Kind.BUNDLE and not joined(promo, facts.lines):
+        return Reason.NOT_ELIGIBLE
     if promo.promo_class in (PromoClass.ITEM, PromoClass.MEMBER):
         return Reason.SUPERSEDED_BY_BETTER_CHOICE
     if not facts.open_to(promo):

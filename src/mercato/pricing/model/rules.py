@@ -32,6 +32,8 @@ def _raw_line_discount(promo: Promotion, line: Line, remaining: int) -> int:
         return line.quantity // (promo.buy + promo.get) * promo.get * line.unit_price
     if promo.kind is Kind.NTH_ITEM:
         return _percent_of(line.quantity // promo.nth * line.unit_price, promo.percent)
+    if promo.kind is Kind.BUNDLE:
+        return promo.amount  # the line's share, set by `bundles.joined`
     return 0
 
 

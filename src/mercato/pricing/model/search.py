@@ -1,10 +1,11 @@
 """The exact search for the lowest payable total over every choice (item alternatives, coupons, festival, vouchers).
 
 The total is not monotone in the amounts in between (a higher store subtotal can meet a later threshold), so no
-greedy step is taken. Per store, every item choice and store step choice is tried and the outcomes are kept by what
-later classes can see (each line's amount left and what it combines with). An outcome dearer than the store's
-cheapest by more than all later classes could ever take off (`headroom`) can never win and is dropped; the search over
-stores stops a branch on the same bound. Every remaining combination meets every festival and voucher choice.
+greedy step is taken. Per store, every bundle choice, item choice and store step choice is tried and the outcomes are
+kept by what later classes can see: each line's amount left and its two class masks (`steps.marks_of`), which decide
+every later eligibility exactly. An outcome dearer than the store's cheapest by more than all later classes could ever
+take off (`headroom`) can never win and is dropped; the search over stores (`solver`) stops a branch on the same kind
+of bound. Every remaining combination meets every festival and, depth first, every voucher set not bounded out.
 
 Ties on the total go to fewer coupons and vouchers, then to the smaller set of held ids, then to fewer promotions,
 then to the smaller set of (line, promotion) picks: all ids, so the result does not depend on input order.
@@ -12,18 +13,19 @@ then to the smaller set of (line, promotion) picks: all ids, so the result does 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import product
 
+from mercato.pricing.model.bundles import selections
 from mercato.pricing.model.catalogue import Catalogue
 from mercato.pricing.model.choices import LineChoice, StepChoice, line_options, store_options
 from mercato.pricing.model.rules import threshold_discount
-from mercato.pricing.model.steps import apply_item_choice, apply_step, eligible_lines
+from mercato.pricing.model.steps import Marks, Prepared, Step, apply_item_choice, apply_prepared, marks_of, prepare
 from mercato.pricing.model.types import Line, Promotion
 
 Applied = tuple[Promotion, ...]
 TieKey = tuple[int, tuple[str, ...], int, tuple[str, ...]]
+LineOutcome = tuple[int, Marks, LineChoice]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +40,11 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
+    """One store's lines after a choice: amounts left, class masks (see `steps.marks_of`), later classes' bases."""
+
     total: int
     remaining: tuple[int, ...]
-    applied: tuple[Applied, ...]
+    marks: tuple[Marks, ...]
     choices: tuple[LineChoice, ...]
     steps: StepChoice
     held: frozenset[str]
@@ -52,24 +56,20 @@ def tie_key(held: frozenset[str], picks: frozenset[str]) -> TieKey:
     return len(held), tuple(sorted(held)), len(picks), tuple(sorted(picks))
 
 
-def _signature(applied: Applied) -> frozenset[tuple[str, frozenset[str]]]:
-    return frozenset((p.promo_class.value, frozenset(c.value for c in p.combines_with)) for p in applied)
-
-
 def _step_ids(steps: StepChoice) -> tuple[frozenset[str], frozenset[str]]:
     held = frozenset(s.held_id for s in steps if s.held_id)
     return held, frozenset(s.held_id or s.promotion.promotion_id for s in steps)
 
 
-def _line_outcomes(line: Line, promos: Sequence[Promotion]) -> list[tuple[int, LineChoice]]:
-    kept: dict[tuple[int, object], tuple[int, LineChoice]] = {}
-    for choice in line_options(line, promos):
+def _line_outcomes(line: Line, promos: Sequence[Promotion], bundle: Promotion | None = None) -> list[LineOutcome]:
+    kept: dict[tuple[int, Marks], LineOutcome] = {}
+    for choice in line_options(line, promos, bundle):
         remaining, _ = apply_item_choice(line, choice)
-        key = (remaining, _signature(choice))
+        key = (remaining, marks_of(choice))
         ids = sorted(p.promotion_id for p in choice)
-        if key not in kept or (len(ids), ids) < (len(kept[key][1]), sorted(p.promotion_id for p in kept[key][1])):
-            kept[key] = (remaining, choice)
-    return sorted(kept.values(), key=lambda o: (o[0], [p.promotion_id for p in o[1]]))
+        if key not in kept or (len(ids), ids) < (len(kept[key][2]), sorted(p.promotion_id for p in kept[key][2])):
+            kept[key] = (remaining, key[1], choice)
+    return sorted(kept.values(), key=lambda o: (o[0], [p.promotion_id for p in o[2]]))
 
 
 def downstream(catalogue: Catalogue) -> list[Promotion]:
@@ -77,40 +77,88 @@ def downstream(catalogue: Catalogue) -> list[Promotion]:
     return [*catalogue.cross, *(v.promotion for v in catalogue.vouchers)]
 
 
-def _bases(
-    lines: Sequence[Line], remaining: list[int], applied: list[Applied], later: Sequence[Promotion]
-) -> tuple[int, ...]:
-    every = range(len(lines))
-    return tuple(sum(remaining[i] for i in eligible_lines(p, lines, applied, every)) for p in later)
+@dataclass(frozen=True, slots=True)
+class _Store:
+    """One store's lines with its step choices and the later classes prepared over them (local indexes)."""
+
+    lines: Sequence[Line]
+    options: list[tuple[StepChoice, tuple[Prepared, ...], frozenset[str], frozenset[str]]]
+    later: list[Prepared]
+
+    def most_off(self) -> int:
+        """The most any step choice could take off: each step at the store's whole amount, which bounds its base."""
+        whole = sum(line.amount for line in self.lines)
+        return max(sum(threshold_discount(p.step.promotion, whole) for p in prepared) for _, prepared, _, _ in
+                   self.options)
+
+    def outcome(self, combo: Sequence[LineOutcome], option: int) -> Outcome:
+        steps, prepared, held, step_picks = self.options[option]
+        remaining = [r for r, _, _ in combo]
+        classes = [m[0] for _, m, _ in combo]
+        allows = [m[1] for _, m, _ in combo]
+        for step in prepared:
+            apply_prepared(step, remaining, classes, allows)
+        picks = step_picks | {f"{ln.line_id}/{p.promotion_id}" for ln, o in zip(self.lines, combo, strict=True)
+                              for p in o[2]}
+        bases = tuple(sum(remaining[i] for i in p.eligible(classes, allows)) for p in self.later)
+        return Outcome(sum(remaining), tuple(remaining), tuple(zip(classes, allows, strict=True)),
+                       tuple(o[2] for o in combo), steps, held, frozenset(picks), bases)
 
 
-def _store_outcome(
-    lines: Sequence[Line], combo: Sequence[tuple[int, LineChoice]], steps: StepChoice, later: Sequence[Promotion]
-) -> Outcome:
-    remaining = [r for r, _ in combo]
-    applied: list[Applied] = [c for _, c in combo]
-    for step in steps:
-        apply_step(step, lines, remaining, applied, range(len(lines)))
-    held, step_picks = _step_ids(steps)
-    picks = step_picks | {f"{ln.line_id}/{p.promotion_id}" for ln, (_, c) in zip(lines, combo, strict=True) for p in c}
-    choices = tuple(c for _, c in combo)
-    bases = _bases(lines, remaining, applied, later)
-    return Outcome(sum(remaining), tuple(remaining), tuple(applied), choices, steps, held, frozenset(picks), bases)
+def _store(lines: Sequence[Line], catalogue: Catalogue) -> _Store:
+    local = range(len(lines))
+    options = [(steps, tuple(prepare(s, lines, local) for s in steps), *_step_ids(steps))
+               for steps in store_options(catalogue, lines[0].store_id)]
+    return _Store(lines, options, [prepare(Step(p), lines, local) for p in downstream(catalogue)])
+
+
+def _keep(kept: dict[object, Outcome], outcome: Outcome) -> None:
+    """Outcomes alike for every later class (amounts left and class masks) keep the one that wins the tie."""
+    key = (outcome.remaining, outcome.marks)
+    if key not in kept or tie_key(outcome.held, outcome.picks) < tie_key(kept[key].held, kept[key].picks):
+        kept[key] = outcome
+
+
+@dataclass(slots=True)
+class _Combos:
+    """The combinations of the lines' outcomes, each line's cheapest first, cut where even the least the lines left
+    could come to, less the most any store step choice takes off (`most_off`), is above `limit`."""
+
+    most_off: int
+    limit: int = 1 << 62
+
+    def walk(self, per_line: Sequence[list[LineOutcome]]) -> Iterator[tuple[LineOutcome, ...]]:
+        least = [0] * (len(per_line) + 1)
+        for k in range(len(per_line) - 1, -1, -1):
+            least[k] = least[k + 1] + per_line[k][0][0]
+        return self._from(per_line, least, 0, 0, ())
+
+    def _from(self, per_line: Sequence[list[LineOutcome]], least: list[int], k: int, partial: int,
+              chosen: tuple[LineOutcome, ...]) -> Iterator[tuple[LineOutcome, ...]]:
+        if k == len(per_line):
+            yield chosen
+            return
+        for option in per_line[k]:
+            if partial + option[0] + least[k + 1] - self.most_off > self.limit:
+                break
+            yield from self._from(per_line, least, k + 1, partial + option[0], (*chosen, option))
 
 
 def store_outcomes(lines: Sequence[Line], catalogue: Catalogue, headroom: int) -> list[Outcome]:
-    """The distinct outcomes of one store's lines (in id order) that can still be part of an optimum."""
-    per_line = [_line_outcomes(line, catalogue.line_promos) for line in lines]
-    later = downstream(catalogue)
-    kept: dict[object, Outcome] = {}
-    for combo in product(*per_line):
-        for steps in store_options(catalogue, lines[0].store_id):
-            outcome = _store_outcome(lines, combo, steps, later)
-            key = (outcome.remaining, tuple(_signature(a) for a in outcome.applied))
-            if key not in kept or tie_key(outcome.held, outcome.picks) < tie_key(kept[key].held, kept[key].picks):
-                kept[key] = outcome
-    cheapest = min(o.total for o in kept.values())
-    survivors = [o for o in kept.values() if o.total <= cheapest + headroom]
+    """The distinct outcomes of one store's lines (in id order) that can still be part of an optimum: none dearer
+    than the cheapest found by more than `headroom`, so a combination that cannot come under that is never tried."""
+    own = [_line_outcomes(line, catalogue.line_promos) for line in lines]
+    store = _store(lines, catalogue)
+    combos, kept = _Combos(store.most_off()), dict[object, Outcome]()
+    for joined in selections(lines, catalogue.bundles.get(lines[0].store_id, ())):
+        per_line = [_line_outcomes(ln, catalogue.line_promos, joined[i]) if i in joined else own[i]
+                    for i, ln in enumerate(lines)]
+        for combo in combos.walk(per_line):
+            for option in range(len(store.options)):
+                outcome = store.outcome(combo, option)
+                _keep(kept, outcome)
+                combos.limit = min(combos.limit, outcome.total + headroom)
+    survivors = [o for o in kept.values() if o.total <= combos.limit]
     return sorted(survivors, key=lambda o: (o.total, tie_key(o.held, o.picks)))
 
 

@@ -1,15 +1,21 @@
-"""The search across stores: a depth-first walk over each store's surviving outcomes, bounded by `headroom`,
-with every festival and voucher choice tried at each leaf (see `search` for the rules and the tie-break)."""
+"""The search across stores: a depth-first walk over each store's surviving outcomes, bounded by `headroom`; at each
+leaf every festival, then the voucher sets depth first (see `search` for the rules and the tie-break).
+
+Exact: a branch is cut only when even the most its later steps could take off (each discount at the whole amount
+left, which bounds its base) leaves it dearer than the best found, and a voucher that takes nothing off is left out
+because the same set without it has the same total and wins the tie.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from mercato.pricing.model.allocation import allocate
 from mercato.pricing.model.catalogue import Catalogue
-from mercato.pricing.model.choices import LineChoice, StepChoice, cross_options, voucher_options
+from mercato.pricing.model.choices import LineChoice, StepChoice, cross_options
+from mercato.pricing.model.rules import threshold_discount
 from mercato.pricing.model.search import (
-    Applied,
     Outcome,
     Plan,
     TieKey,
@@ -18,7 +24,7 @@ from mercato.pricing.model.search import (
     store_outcomes,
     tie_key,
 )
-from mercato.pricing.model.steps import Step, apply_step
+from mercato.pricing.model.steps import Prepared, Step, apply_prepared, prepare
 from mercato.pricing.model.types import Line
 
 
@@ -29,6 +35,38 @@ class _Best:
     leaf: tuple[Outcome, ...] = ()
     cross: StepChoice = ()
     vouchers: StepChoice = ()
+
+
+_State = tuple[list[int], list[int], list[int]]
+_Applied = tuple[list[int], list[int], int]
+
+
+@dataclass(slots=True)
+class _Reach:
+    """Upper bounds for the vouchers from j on: each one's discount on the whole amount left after the festival."""
+
+    each: list[int]
+    stack: list[int]
+    single: list[int]
+
+    def __init__(self, discounts: list[int], vouchers: Sequence[Prepared]) -> None:
+        self.each, self.stack, self.single = discounts, [0] * (len(vouchers) + 1), [0] * (len(vouchers) + 1)
+        for j in range(len(vouchers) - 1, -1, -1):
+            stackable = vouchers[j].step.promotion.stackable
+            self.stack[j] = self.stack[j + 1] + (discounts[j] if stackable else 0)
+            self.single[j] = max(self.single[j + 1], 0 if stackable else discounts[j])
+
+    def most(self, start: int, single_used: bool) -> int:
+        return self.stack[start] + (0 if single_used else self.single[start])
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    chosen: tuple[Outcome, ...]
+    cross: StepChoice
+    vouchers: StepChoice
+    single: bool
+    reach: _Reach
 
 
 def _add(first: Sequence[int], second: Sequence[int]) -> tuple[int, ...]:
@@ -42,8 +80,8 @@ class _Search:
     positions: list[list[int]]
     outcomes: list[list[Outcome]]
     room: int
-    crosses: list[StepChoice]
-    voucher_sets: list[StepChoice]
+    crosses: list[tuple[StepChoice, tuple[Prepared, ...]]]
+    vouchers: list[Prepared]
     floors: list[int] = field(default_factory=list)
     ceilings: list[tuple[int, ...]] = field(default_factory=list)
     best: _Best = field(default_factory=lambda: _Best(payable=1 << 62))
@@ -74,27 +112,49 @@ class _Search:
             self.walk(depth + 1, total, _add(bases, outcome.bases), (*chosen, outcome))
 
     def leaf(self, chosen: tuple[Outcome, ...]) -> None:
-        remaining = [0] * len(self.lines)
-        applied: list[Applied] = [()] * len(self.lines)
+        size = len(self.lines)
+        remaining, classes, allows = [0] * size, [0] * size, [0] * size
         for where, outcome in zip(self.positions, chosen, strict=True):
-            for i, r, a in zip(where, outcome.remaining, outcome.applied, strict=True):
-                remaining[i], applied[i] = r, a
-        every = range(len(self.lines))
-        for cross in self.crosses:
-            after_cross, applied_cross = self.apply(cross, remaining, applied, every)
-            for vouchers in self.voucher_sets:
-                left, _ = self.apply(vouchers, after_cross, applied_cross, every)
-                self.consider(sum(left), chosen, cross, vouchers)
+            for i, r, (c, a) in zip(where, outcome.remaining, outcome.marks, strict=True):
+                remaining[i], classes[i], allows[i] = r, c, a
+        for cross, prepared in self.crosses:
+            state = (list(remaining), list(classes), list(allows))
+            for step in prepared:
+                apply_prepared(step, *state)
+            total = sum(state[0])
+            reach = _Reach([threshold_discount(v.step.promotion, total) for v in self.vouchers], self.vouchers)
+            if total - reach.most(0, False) <= self.best.payable:
+                self.stack(_Node(chosen, cross, (), False, reach), 0, state, total)
 
-    def apply(
-        self, steps: StepChoice, remaining: list[int], applied: list[Applied], every: range
-    ) -> tuple[list[int], list[Applied]]:
-        if not steps:
-            return remaining, applied
-        remaining, applied = list(remaining), list(applied)
-        for step in steps:
-            apply_step(step, self.lines, remaining, applied, every)
-        return remaining, applied
+    def stack(self, node: _Node, start: int, state: _State, total: int) -> None:
+        """Every set of vouchers from `start` on added to the node's, depth first, bounded by what they could reach."""
+        self.consider(total, node.chosen, node.cross, node.vouchers)
+        for j in range(start, len(self.vouchers)):
+            if not (node.single and not self.vouchers[j].step.promotion.stackable):
+                self.add_voucher(node, j, state, total)
+
+    def add_voucher(self, node: _Node, j: int, state: _State, total: int) -> None:
+        """A voucher that takes nothing off is skipped: the set with it only loses the tie to the set without it."""
+        prepared = self.vouchers[j]
+        single = node.single or not prepared.step.promotion.stackable
+        floor = total - node.reach.most(j + 1, single)  # the least this set and its extensions could pay, ...
+        if not node.reach.each[j] or floor - node.reach.each[j] > self.best.payable:  # ... with this voucher at most
+            return
+        eligible = prepared.eligible(state[1], state[2])
+        weights = [state[0][i] for i in eligible]
+        discount = threshold_discount(prepared.step.promotion, sum(weights))
+        if discount and floor - discount <= self.best.payable:
+            self.descend(_Node(node.chosen, node.cross, (*node.vouchers, prepared.step), single, node.reach), j,
+                         (eligible, weights, discount), state, total - discount)
+
+    def descend(self, child: _Node, j: int, applied: _Applied, state: _State, total: int) -> None:
+        if j + 1 == len(self.vouchers):
+            self.consider(total, child.chosen, child.cross, child.vouchers)
+            return
+        eligible, weights, discount = applied
+        after = (list(state[0]), list(state[1]), list(state[2]))
+        self.vouchers[j].commit(eligible, allocate(discount, weights), *after)
+        self.stack(child, j + 1, after, total)
 
     def consider(self, payable: int, chosen: tuple[Outcome, ...], cross: StepChoice, vouchers: StepChoice) -> None:
         if payable > self.best.payable:
@@ -116,7 +176,10 @@ def solve(lines: Sequence[Line], catalogue: Catalogue) -> Plan:
     positions = [[i for i, line in enumerate(lines) if line.store_id == s] for s in stores]
     room = headroom(lines, catalogue)
     outcomes = [store_outcomes([lines[i] for i in where], catalogue, room) for where in positions]
-    search = _Search(catalogue, lines, positions, outcomes, room, cross_options(catalogue), voucher_options(catalogue))
+    every = range(len(lines))
+    crosses = [(c, tuple(prepare(s, lines, every) for s in c)) for c in cross_options(catalogue)]
+    vouchers = [prepare(v, lines, every) for v in catalogue.vouchers]
+    search = _Search(catalogue, lines, positions, outcomes, room, crosses, vouchers)
     search.run()
     return _plan(search, positions)
 

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from mercato.pricing.model.allocation import allocate
 from mercato.pricing.model.rules import line_discount, threshold_discount
-from mercato.pricing.model.types import Line, Promotion
+from mercato.pricing.model.types import CLASS_ORDER, Line, PromoClass, Promotion
+
+EVERY_CLASS = (1 << len(PromoClass)) - 1
+Marks = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +75,62 @@ def apply_step(
             remaining[i] -= part
             applied[i] = (*applied[i], promo)
     return StepResult(step, base, tuple(eligible), tuple(parts))
+
+
+# --- the search's fast path: a line's applied promotions as two class masks ---------------------------------------
+# A line's (classes applied, classes that every applied promotion combines with) decide every later eligibility:
+# a step is eligible iff its class is in the second mask and the first is within its own `combines_with`.
+
+
+def class_bit(promo: Promotion) -> int:
+    return 1 << CLASS_ORDER[promo.promo_class]
+
+
+@cache
+def class_mask(classes: frozenset[PromoClass]) -> int:
+    return sum(1 << CLASS_ORDER[c] for c in classes)
+
+
+def marks_of(applied: Sequence[Promotion]) -> Marks:
+    classes, allows = 0, EVERY_CLASS
+    for promo in applied:
+        classes, allows = classes | class_bit(promo), allows & class_mask(promo.combines_with)
+    return classes, allows
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A threshold step ready for the search: the lines its scope covers and its class masks."""
+
+    step: Step
+    covered: tuple[int, ...]
+    bit: int
+    allows: int
+
+    def eligible(self, classes: Sequence[int], allows: Sequence[int]) -> list[int]:
+        bit, blocked = self.bit, EVERY_CLASS & ~self.allows
+        return [i for i in self.covered if allows[i] & bit and not classes[i] & blocked]
+
+    def commit(
+        self, eligible: Sequence[int], parts: Sequence[int], remaining: list[int], classes: list[int], allows: list[int]
+    ) -> None:
+        for i, part in zip(eligible, parts, strict=True):
+            remaining[i] -= part
+            classes[i] |= self.bit
+            allows[i] &= self.allows
+
+
+def prepare(step: Step, lines: Sequence[Line], candidates: Sequence[int]) -> Prepared:
+    promo = step.promotion
+    covered = tuple(i for i in candidates if promo.scope.covers(lines[i]))
+    return Prepared(step, covered, class_bit(promo), class_mask(promo.combines_with))
+
+
+def apply_prepared(prepared: Prepared, remaining: list[int], classes: list[int], allows: list[int]) -> int:
+    """`apply_step` on masks, in place; the discount taken off."""
+    eligible = prepared.eligible(classes, allows)
+    weights = [remaining[i] for i in eligible]
+    discount = threshold_discount(prepared.step.promotion, sum(weights))
+    if discount:
+        prepared.commit(eligible, allocate(discount, weights), remaining, classes, allows)
+    return discount

@@ -30,6 +30,7 @@ class Kind(StrEnum):
     MEMBER_PRICE = "member_price"
     BUY_X_GET_Y = "buy_x_get_y"
     NTH_ITEM = "nth_item"
+    BUNDLE = "bundle"
     STORE_REDUCTION = "store_reduction"
     STORE_COUPON = "store_coupon"
     CROSS_STORE_REDUCTION = "cross_store_reduction"
@@ -42,6 +43,7 @@ CLASS_OF: dict[Kind, PromoClass] = {
     Kind.SUBSIDY_PRICE: PromoClass.ITEM,
     Kind.BUY_X_GET_Y: PromoClass.ITEM,
     Kind.NTH_ITEM: PromoClass.ITEM,
+    Kind.BUNDLE: PromoClass.ITEM,
     Kind.MEMBER_PRICE: PromoClass.MEMBER,
     Kind.STORE_REDUCTION: PromoClass.STORE,
     Kind.STORE_COUPON: PromoClass.STORE,
@@ -134,7 +136,8 @@ class Promotion:
     Threshold rules: `tiers` (tiered full reduction), `every` + `amount` (+ `cap`) (repeating full reduction),
     or `threshold` + `amount`, or `threshold` + `percent` (+ `cap`) (coupons and vouchers).
     Item rules: `percent` or `amount` per unit (item discount), `price` per unit (special and subsidy price),
-    `buy` + `get`, `nth` + `percent` (the nth unit at `percent` off), `percent` (member price).
+    `buy` + `get`, `nth` + `percent` (the nth unit at `percent` off), `percent` (member price),
+    `price` for one of each of `scope.sku_ids` in its one store (bundle; see `bundles`).
     Two promotions may both apply to a line only if each one's class is in the other's `combines_with`.
     Promotions sharing an `exclusive_group` are alternatives: the engine picks one of them.
     """

@@ -78,6 +78,17 @@ def _check_item(promo: Promotion) -> None:
         raise _refuse(promo, "buy/get", "must both be at least 1")
     if promo.kind is Kind.NTH_ITEM and promo.nth < 2:
         raise _refuse(promo, "nth", "must be at least 2")
+    if promo.kind is Kind.BUNDLE:
+        _check_bundle(promo)
+
+
+def _check_bundle(promo: Promotion) -> None:
+    if promo.price <= 0:
+        raise _refuse(promo, "price", "must be positive")
+    if len(promo.scope.sku_ids) < 2:
+        raise _refuse(promo, "scope.sku_ids", "must name at least two SKUs")
+    if len(promo.scope.store_ids) != 1:
+        raise _refuse(promo, "scope.store_ids", "must name exactly one store")
 
 
 def validate_promotion(promo: Promotion) -> None:
