@@ -26,7 +26,7 @@ from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import SavepointUnitOfWorkFactory
 from mercato.migrate import upgrade
 from mercato.settings import Settings
-from mercato.wiring import event_bus
+from mercato.wiring import event_bus, segment_sources
 
 POSTGRES_URL = os.environ.get("MERCATO_TEST_POSTGRES_URL")
 
@@ -140,7 +140,7 @@ def rt(engine: Engine, settings: Settings, clock: FixedClock) -> Iterator[Runtim
     outer = conn.begin()
     try:
         yield Runtime(settings=settings, engine=engine, uow=SavepointUnitOfWorkFactory(conn), clock=clock,
-                      events=event_bus())
+                      events=event_bus(), segments=segment_sources())
     finally:
         outer.rollback()
         conn.close()

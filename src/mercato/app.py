@@ -47,7 +47,7 @@ from mercato.trade import web as trade_web
 from mercato.web.guards import local_redirect_target
 from mercato.web.i18n import LOCALES, current_locale, pick_locale
 from mercato.web.render import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, page_error, read_csrf_cookie, sign_csrf
-from mercato.wiring import event_bus, job_handlers
+from mercato.wiring import event_bus, job_handlers, segment_sources
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
@@ -62,7 +62,7 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
     settings = settings or load_settings()
     engine = make_engine(settings.resolved_database_url(), pool_size=settings.db_pool_size, echo=settings.sql_echo)
     return Runtime(settings=settings, engine=engine, uow=UnitOfWorkFactory(engine), clock=clock or SystemClock(),
-                   events=event_bus())
+                   events=event_bus(), segments=segment_sources())
 
 
 class RequestContext:

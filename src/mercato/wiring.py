@@ -1,4 +1,5 @@
-"""Which capability reacts to which event: the one place that knows every capability (with app.py and cli.py)."""
+"""Which capability reacts to which event, runs which job and provides which campaign segment: the one place that
+knows every capability (with app.py and cli.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from mercato.catalog import service as catalog_service
 from mercato.inventory.model import StockLevelChanged
 from mercato.kernel.events import EventBus
 from mercato.kernel.jobs import Handler
+from mercato.kernel.runtime import SegmentSource
 from mercato.membership import service as membership_service
 from mercato.payments import service as payments_service
 from mercato.payments.model import PaymentCaptured
@@ -34,3 +36,8 @@ def job_handlers() -> dict[str, Handler]:
         assert not overlap, f"job kinds registered twice: {sorted(overlap)}"
         handlers.update(capability)
     return handlers
+
+
+def segment_sources() -> dict[str, SegmentSource]:
+    """The consumer segments pricing's campaigns reach through higher capabilities (members, never paid)."""
+    return dict(membership_service.SEGMENT_SOURCES)

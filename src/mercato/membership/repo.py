@@ -135,6 +135,15 @@ class MembershipRepo:
     def in_force(self, consumer_id: str, now: datetime) -> bool:
         return memberships_repo(self.conn).in_force(consumer_id, now) is not None
 
+    def in_force_among(self, consumer_ids: Sequence[str], now: datetime) -> set[str]:
+        """Those of `consumer_ids` with a membership in force at `now`, in one statement."""
+        if not consumer_ids:
+            return set()
+        query = sa.select(memberships.c.consumer_id).distinct().where(
+            memberships.c.consumer_id.in_(list(consumer_ids)), memberships.c.status == ACTIVE,
+            memberships.c.starts_at <= now, memberships.c.ends_at > now)
+        return set(self.conn.execute(query).scalars())
+
 
 class SettingsRepo:
     """The price table and the named operator settings."""

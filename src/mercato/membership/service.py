@@ -1,6 +1,7 @@
 """The membership use cases, one public surface: the paid membership (trade's checkout asks `is_member_in`), the
 monthly saving card, invite-a-friend (trade calls `on_orders_paid_in` after a paid order), the operator's settings,
-and the payment-captured handler and jobs. The use cases live in private modules re-exported here."""
+the campaign segments it provides to pricing, and the payment-captured handler and jobs. The use cases live in
+private modules re-exported here."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ from mercato.membership._saving_card import (
     set_auto_renew,
     set_saving_card_plan,
 )
+from mercato.membership._segments import SEGMENT_SOURCES
 from mercato.payments import service as payments
 from mercato.payments.model import PaymentCaptured
 
@@ -67,7 +69,8 @@ JOB_HANDLERS: Mapping[str, Handler] = {
 }
 
 __all__ = [
-    "JOB_HANDLERS", "accept_invitation", "buy_membership", "buy_saving_card", "invite_overview", "invite_plan",
+    "JOB_HANDLERS", "SEGMENT_SOURCES", "accept_invitation", "buy_membership", "buy_saving_card", "invite_overview",
+    "invite_plan",
     "inviter_of_code", "is_member_in", "member_points_in", "membership_overview", "on_orders_paid_in",
     "on_payment_captured", "platform_vouchers", "price_table", "saving_card_overview", "saving_card_plan",
     "set_auto_renew", "set_invite_plan", "set_price_table", "set_saving_card_plan",

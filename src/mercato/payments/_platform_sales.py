@@ -4,6 +4,7 @@ revenue (no store, no commission); and the consumer's net spend on orders, which
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -78,6 +79,18 @@ def has_paid_order_in(uow: UnitOfWork, consumer_id: str) -> bool:
         payments.c.consumer_id == consumer_id, payments.c.status == PaymentStatus.CAPTURED.value,
         payment_parts.c.store_id != PLATFORM_STORE).limit(1)
     return uow.conn.execute(query).first() is not None
+
+
+def paid_order_consumers_in(uow: UnitOfWork, consumer_ids: Sequence[str]) -> set[str]:
+    """Those of `consumer_ids` who have ever paid for an order (as `has_paid_order_in`), in one statement: a
+    campaign's page of consumers filtered at once."""
+    if not consumer_ids:
+        return set()
+    query = sa.select(payments.c.consumer_id).distinct().select_from(
+        payment_parts.join(payments, payments.c.id == payment_parts.c.payment_id)).where(
+        payments.c.consumer_id.in_(list(consumer_ids)), payments.c.status == PaymentStatus.CAPTURED.value,
+        payment_parts.c.store_id != PLATFORM_STORE)
+    return set(uow.conn.execute(query).scalars())
 
 
 def check_platform_sales(uow: UnitOfWork) -> list[LedgerProblem]:

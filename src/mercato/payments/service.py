@@ -43,6 +43,7 @@ from mercato.payments._platform_sales import (
     consumer_spend_in,
     create_platform_sale_in,
     has_paid_order_in,
+    paid_order_consumers_in,
     settle_platform_sale_in,
 )
 from mercato.payments.sandbox import DELIVER_JOB
@@ -53,7 +54,8 @@ __all__ = [
     "JOB_HANDLERS", "PLATFORM_STORE", "GatewayCheckout", "all_payments", "balance_in", "capture_in", "close_payment_in",
     "consumer_spend_in", "create_payment_in", "create_platform_sale_in", "deliver_sandbox_callback", "escrow_total",
     "finance_stores", "gateway_checkout", "gateway_decide", "get_payment", "has_paid_order_in", "held_by_order_in",
-    "ledger_accounts", "ledger_entries", "merchant_balance", "payment_page", "payment_status_in", "post_entry_in",
+    "ledger_accounts", "ledger_entries", "merchant_balance",
+    "paid_order_consumers_in", "payment_page", "payment_status_in", "post_entry_in",
     "receive_callback", "refund_order_in", "request_payout", "settle_order_in", "settle_platform_sale_in",
     "start_payment", "store_payouts", "verify_in", "verify_ledger", "void_part_in",
 ]

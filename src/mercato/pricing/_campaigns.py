@@ -14,7 +14,7 @@ from mercato.catalog import service as catalog
 from mercato.kernel import jobs
 from mercato.kernel.idgen import new_id
 from mercato.kernel.principal import Principal
-from mercato.kernel.runtime import Runtime
+from mercato.kernel.runtime import Runtime, SegmentSource
 from mercato.kernel.uow import UnitOfWork
 from mercato.pricing._claims import schedule_expiry_in
 from mercato.pricing._holdings import issue_held_in
@@ -23,7 +23,14 @@ from mercato.pricing._manage_common import audit_detail, new_row, values_of, vie
 from mercato.pricing.manage_repo import ManageRepo
 from mercato.pricing.model import CouponLimitReached, CouponSoldOut, Kind, PromotionNotFound, PromotionNotIssuable
 from mercato.pricing.model.drafts import Phase, PromotionDraft, PromotionStatusConflict, check_draft, check_edit
-from mercato.pricing.model.views import PromotionScopeInvalid, PromotionView, Segment
+from mercato.pricing.model.views import (
+    PROVIDED_SEGMENTS,
+    PromotionScopeInvalid,
+    PromotionView,
+    Segment,
+    SegmentInvalid,
+    SegmentKind,
+)
 from mercato.stores import service as stores
 
 OWNER = "platform"
@@ -114,6 +121,8 @@ def issue_campaign(rt: Runtime, principal: Principal, promotion_id: str, segment
     """Start issuing a running platform voucher to a segment; the campaign id. Each consumer is topped up to the
     voucher's per-person limit, and issuing stops when its total quantity is reached."""
     stores.require_operator(principal)
+    if segment.kind in PROVIDED_SEGMENTS:
+        _source(rt, segment.kind.value)
     now, campaign_id = rt.clock.now(), new_id()
     with rt.uow() as uow:
         voucher = _platform_in(uow, promotion_id)
@@ -121,7 +130,7 @@ def issue_campaign(rt: Runtime, principal: Principal, promotion_id: str, segment
             raise PromotionNotIssuable(promotion_id=promotion_id, status=voucher.status.value)
         since = segment.since(now)
         payload = {"campaign_id": campaign_id, "promotion_id": promotion_id, "after": "",
-                   "since": since.isoformat() if since else None}
+                   "segment": segment.kind.value, "since": since.isoformat() if since else None}
         jobs.enqueue(uow, CAMPAIGN_JOB, payload, now=now, key=f"{CAMPAIGN_JOB}:{campaign_id}:")
         audit.record(uow, principal, "promotion.campaign", "promotion", promotion_id,
                      {"campaign_id": campaign_id, "segment": segment.kind.value, "days": segment.days}, now)
@@ -130,20 +139,38 @@ def issue_campaign(rt: Runtime, principal: Principal, promotion_id: str, segment
 
 
 def issue_campaign_job(rt: Runtime, payload: Mapping[str, Any]) -> None:
-    """One batch of consumers after `after`; the next batch is its own job (keyed by its cursor, so a repeated
-    delivery enqueues it once), and a consumer already at the limit gets nothing more: re-runs issue nothing twice."""
+    """The segment's consumers among one page of consumers after `after`; the next page is its own job (keyed by
+    its cursor, so a repeated delivery enqueues it once), and a consumer already at the limit gets nothing more:
+    re-runs issue nothing twice."""
     now = rt.clock.now()
-    since = datetime.fromisoformat(payload["since"]) if payload.get("since") else None
     with rt.uow() as uow:
-        consumer_ids = accounts.consumer_ids_after_in(uow, str(payload["after"]), CAMPAIGN_BATCH, since)
+        consumer_ids, after = _page_in(rt, uow, payload, now)
         finished = _issue_batch_in(uow, str(payload["promotion_id"]), consumer_ids, now)
         if consumer_ids:
             schedule_expiry_in(uow, now)
-        if not finished and len(consumer_ids) == CAMPAIGN_BATCH:
-            after = consumer_ids[-1]
+        if not finished and after is not None:
             jobs.enqueue(uow, CAMPAIGN_JOB, {**payload, "after": after}, now=now,
                          key=f"{CAMPAIGN_JOB}:{payload['campaign_id']}:{after}")
         uow.commit()
+
+
+def _source(rt: Runtime, kind: str) -> SegmentSource:
+    """The source a higher capability provides for the segment (see mercato.wiring); refused when none does."""
+    source = rt.segments.get(kind)
+    if source is None:
+        raise SegmentInvalid("This segment is not available", field="segment")
+    return source
+
+
+def _page_in(rt: Runtime, uow: UnitOfWork, payload: Mapping[str, Any],
+             now: datetime) -> tuple[list[str], str | None]:
+    """The segment's consumers in the next page of CAMPAIGN_BATCH consumers, and the cursor after that page."""
+    kind, after = str(payload.get("segment") or SegmentKind.EVERYONE.value), str(payload["after"])
+    if kind in PROVIDED_SEGMENTS:
+        return _source(rt, kind)(uow, after, CAMPAIGN_BATCH, now)
+    since = datetime.fromisoformat(payload["since"]) if payload.get("since") else None
+    consumer_ids = accounts.consumer_ids_after_in(uow, after, CAMPAIGN_BATCH, since)
+    return consumer_ids, consumer_ids[-1] if len(consumer_ids) == CAMPAIGN_BATCH else None
 
 
 def _issue_batch_in(uow: UnitOfWork, promotion_id: str, consumer_ids: Sequence[str], now: datetime) -> bool:

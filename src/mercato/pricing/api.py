@@ -229,8 +229,9 @@ def update_platform_promotion(promotion_id: str, body: PromotionWrite, rt: Rt, m
 
 @router.post("/ops/promotions/{promotion_id}/campaigns", response_model=CampaignRead, status_code=202)
 def start_campaign(promotion_id: str, body: CampaignCreate, rt: Rt, me: Operator) -> CampaignRead:
-    """Issue a running platform voucher to a segment (everyone, or consumers registered in the last `days` days)
-    in background batches; each consumer is topped up to the voucher's per-person limit."""
+    """Issue a running platform voucher to a segment (everyone, consumers registered in the last `days` days,
+    members, or consumers who have never paid for an order) in background batches; each consumer is topped up to
+    the voucher's per-person limit."""
     segment = check_segment(body.segment.value, body.days)
     return CampaignRead(campaign_id=service.issue_campaign(rt, me, promotion_id, segment))
 

@@ -95,6 +95,13 @@ class HeldView:
 class SegmentKind(StrEnum):
     EVERYONE = "everyone"  # every active consumer account
     NEW_CONSUMERS = "new_consumers"  # registered in the last `days` days
+    MEMBERS = "members"  # a paid membership in force when the batch runs
+    NEVER_PAID = "never_paid"  # no captured order payment yet: new customers to convert
+
+
+# Segments pricing cannot see from below (membership, payments): a higher capability provides them through
+# `Runtime.segments`, filled by the composition root.
+PROVIDED_SEGMENTS = frozenset({SegmentKind.MEMBERS, SegmentKind.NEVER_PAID})
 
 
 @dataclass(frozen=True, slots=True)
