@@ -1,4 +1,5 @@
-"""Loads every capability's tables onto the shared MetaData (for Alembic and test databases)."""
+"""Loads every capability's tables onto the shared MetaData (for Alembic and test databases), and tells Alembic
+which database objects live outside it."""
 
 from sqlalchemy import MetaData
 
@@ -15,7 +16,19 @@ def load_all_tables() -> MetaData:
     import mercato.membership.tables
     import mercato.payments.tables
     import mercato.pricing.tables
+    import mercato.search.tables
     import mercato.stores.tables
     import mercato.trade.tables  # noqa: F401
 
     return metadata
+
+
+# Full-text objects made by raw DDL in 0008_search (SQLite FTS5 and its shadow tables, PostgreSQL's tsvector).
+_OUTSIDE_METADATA = {("column", "tsv"), ("index", "ix_search_documents_tsv")}
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Alembic's filter: schema comparison ignores the full-text objects that are not in the metadata."""
+    if type_ == "table" and (name or "").startswith("search_fts"):
+        return False
+    return (type_, name) not in _OUTSIDE_METADATA

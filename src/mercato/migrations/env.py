@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from mercato.schema import load_all_tables
+from mercato.schema import include_object, load_all_tables
 
 target_metadata = load_all_tables()
 config = context.config
@@ -27,6 +27,7 @@ def _migrate(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite needs batch mode to alter tables
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
