@@ -25,7 +25,8 @@ SELF_SERVICE = {("post", "/api/v1/auth/register"), ("post", "/api/v1/auth/tokens
                 ("post", "/api/v1/store-applications"), ("post", "/api/v1/addresses"),
                 ("post", "/api/v1/coupons/{promotion_id}/claim"), ("post", "/api/v1/me/membership"),
                 ("post", "/api/v1/me/saving-card"), ("put", "/api/v1/me/saving-card/auto-renew"),
-                ("post", "/api/v1/me/invitation/accept")}
+                ("post", "/api/v1/me/invitation/accept"),
+                ("post", "/api/v1/events")}  # behaviour events: any visitor records their own, anonymous too
 # Public endpoints that authenticate the caller some other way than a login; each is walked in its own test below.
 SIGNED_NOT_LOGGED_IN = {
     ("post", "/api/v1/payments/callbacks/sandbox"):

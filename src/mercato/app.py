@@ -37,8 +37,15 @@ from mercato.payments import api as payments_api
 from mercato.payments import web as payments_web
 from mercato.pricing import api as pricing_api
 from mercato.pricing import web as pricing_web
+from mercato.recommend import api as recommend_api
+from mercato.search import api as search_api
+from mercato.search import api_shops as search_shops_api
+from mercato.search import web_ops as search_ops_web
 from mercato.settings import Settings, load_settings
 from mercato.storefront import api as storefront_api
+from mercato.storefront import feed_web as storefront_feed_web
+from mercato.storefront import search_web as storefront_search_web
+from mercato.storefront import shop_search_web
 from mercato.storefront import web as storefront_web
 from mercato.stores import api as stores_api
 from mercato.stores import web as stores_web
@@ -53,9 +60,12 @@ STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
 # Shopper routes first: routes are matched in order, and browsing is most of the traffic.
 API_ROUTERS = (storefront_api, trade_api, payments_api, accounts_api, stores_api, catalog_api, inventory_api,
-               audit_api, jobs_api, pricing_api, membership_api)
+               audit_api, jobs_api, pricing_api, membership_api, recommend_api,
+               search_shops_api, search_api)
 PAGE_ROUTERS = (storefront_web, trade_web, payments_web, accounts_web, stores_web, catalog_web, inventory_web,
-                audit_web, jobs_web, pricing_web, membership_web)
+                audit_web, jobs_web, pricing_web, membership_web, storefront_feed_web, shop_search_web,
+                storefront_search_web,
+                search_ops_web)
 
 
 def build_runtime(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:

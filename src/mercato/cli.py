@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
+from mercato.recommend.cli import app as recommend_app
+from mercato.search.cli import app as search_app
 from mercato.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -24,6 +26,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(recommend_app, name="recommend")
+app.add_typer(search_app, name="search")
 console = Console()
 
 DatabaseUrl = Annotated[

@@ -16,15 +16,18 @@ def load_all_tables() -> MetaData:
     import mercato.membership.tables
     import mercato.payments.tables
     import mercato.pricing.tables
+    import mercato.recommend.tables
     import mercato.search.tables
+    import mercato.search.tables_shops
     import mercato.stores.tables
     import mercato.trade.tables  # noqa: F401
 
     return metadata
 
 
-# Full-text objects made by raw DDL in 0008_search (SQLite FTS5 and its shadow tables, PostgreSQL's tsvector).
-_OUTSIDE_METADATA = {("column", "tsv"), ("index", "ix_search_documents_tsv")}
+# Full-text objects made by raw DDL in 0008_search and 0010_search_shops (SQLite FTS5 and its shadow tables,
+# PostgreSQL's tsvector).
+_OUTSIDE_METADATA = {("column", "tsv"), ("index", "ix_search_documents_tsv"), ("index", "ix_search_shops_tsv")}
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

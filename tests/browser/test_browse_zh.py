@@ -57,7 +57,7 @@ def switch_to_chinese(page: Page) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     expect(page.locator("header .lang strong")).to_have_text("简体中文")
     # UI labels from the zh-CN catalog, not only the bilingual content.
-    expect(page.get_by_role("searchbox")).to_have_attribute("placeholder", "搜索商品和店铺")
+    expect(page.get_by_test_id("header-search")).to_have_attribute("placeholder", "搜索商品和店铺")
     expect(page.get_by_test_id("verticals").locator("h2")).to_have_text("按类目选购")
 
 

@@ -74,8 +74,8 @@ def test_the_independent_merchant_lists_a_product_that_shoppers_then_find_and_op
     expect(page.get_by_test_id("sku-row")).to_have_count(2)
     product_id = page.url.split("/merchant/products/")[1].split("?")[0]
 
-    page.get_by_role("searchbox").fill(token)
-    page.get_by_role("searchbox").press("Enter")
+    page.get_by_test_id("header-search").fill(token)
+    page.get_by_test_id("header-search").press("Enter")
     card = page.locator(f"[data-testid=product-card][data-product-id='{product_id}']")
     expect(page.get_by_test_id("product-card")).to_have_count(1)
     expect(card.get_by_test_id("product-title")).to_have_text(title_en)

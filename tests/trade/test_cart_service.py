@@ -6,11 +6,14 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from trade_helpers import World, list_skus, person, snapshot
 
 from mercato.catalog import service as catalog
+from mercato.catalog.tables import skus
 from mercato.kernel.clock import FixedClock
 from mercato.kernel.runtime import Runtime
+from mercato.recommend.tables import recommend_events
 from mercato.stores import service as stores
 from mercato.trade import service as trade
 from mercato.trade.model import (
@@ -48,6 +51,17 @@ def test_adding_a_sku_again_adds_to_its_line(rt: Runtime, world: World) -> None:
     trade.add_to_cart(rt, world.buyer, sku, 2)
     view = trade.add_to_cart(rt, world.buyer, sku, 3)
     assert [(x.sku_id, x.quantity) for g in view.groups for x in g.lines] == [(sku, 5)]
+
+
+def test_each_add_to_the_cart_is_a_cart_event_for_recommendations(rt: Runtime, world: World) -> None:
+    sku = world.shops["farm"].skus[0]
+    trade.add_to_cart(rt, world.buyer, sku, 2)
+    trade.add_to_cart(rt, world.buyer, sku, 1)
+    with rt.uow() as uow:
+        product_id = uow.conn.execute(sa.select(skus.c.product_id).where(skus.c.id == sku)).scalar_one()
+        rows = uow.conn.execute(sa.select(recommend_events.c.actor_id, recommend_events.c.product_id,
+                                          recommend_events.c.kind).order_by(recommend_events.c.id)).all()
+    assert [tuple(r) for r in rows] == [(world.buyer.user_id, product_id, "cart")] * 2
 
 
 @pytest.mark.parametrize("quantity", [0, -1, 1000])

@@ -74,6 +74,9 @@ def build_world(rt: Runtime, prefix: str = "") -> World:
     buyer = person(rt, f"{prefix}buyer@example.com", name="Buyer")
     address = trade.add_address(rt, buyer, AddressInput("Wang Fang", "13800000000", "Zhejiang", "Hangzhou",
                                                         "1 West Lake Road", "310000"))
+    with rt.uow() as uow:  # listing the goods booked search's shop refreshes; trade's tests count only their own jobs
+        uow.conn.execute(jobs.jobs.delete().where(jobs.jobs.c.kind.like("search.%")))
+        uow.commit()
     return World(operator, tree, shops, buyer, address.id)
 
 

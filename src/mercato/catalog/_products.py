@@ -15,6 +15,7 @@ from mercato.catalog.edits import ProductEdit, StockedSku, apply_edit, draft_of
 from mercato.catalog.model import (
     ProductDraft,
     ProductNotFound,
+    ProductsChanged,
     ProductStatus,
     ProductView,
     SkuStatus,
@@ -49,6 +50,7 @@ def create_product(rt: Runtime, principal: Principal, store_id: str, draft: Prod
         ProductRepo(uow.conn).insert_product(_new_row(product_id, store, draft, status, now)
                                              | content_columns(draft, tree))
         _insert_skus(uow, principal, product_id, store.id, draft, now)
+        rt.events.publish(uow, ProductsChanged((product_id,)))
         product = get_product_in(uow, product_id)
         uow.commit()
     return product
@@ -86,6 +88,7 @@ def update_product(rt: Runtime, principal: Principal, product_id: str, edit: Pro
         status = status_after_edit(product.status, tree.is_restricted(draft.category_id))
         ProductRepo(uow.conn).update(product_id, **content_columns(draft, tree), **_status_columns(
             product, status), updated_at=now)
+        rt.events.publish(uow, ProductsChanged((product_id,)))
         updated = get_product_in(uow, product_id)
         uow.commit()
     return updated
@@ -103,6 +106,7 @@ def delist_product(rt: Runtime, principal: Principal, product_id: str) -> Produc
         product, _ = product_for_staff(uow, principal, product_id, lock=True)
         status = status_after_delist(product.status)
         ProductRepo(uow.conn).update(product_id, status=status.value, updated_at=rt.clock.now())
+        rt.events.publish(uow, ProductsChanged((product_id,)))
         updated = get_product_in(uow, product_id)
         uow.commit()
     return updated
@@ -117,6 +121,7 @@ def relist_product(rt: Runtime, principal: Principal, product_id: str) -> Produc
         tree = refuse_broken_listing(uow, store, draft_of(product), rt.clock.now(), product_id)
         status = status_after_relist(product.status, tree.is_restricted(product.category_id))
         ProductRepo(uow.conn).update(product_id, status=status.value, review_note=None, updated_at=rt.clock.now())
+        rt.events.publish(uow, ProductsChanged((product_id,)))
         updated = get_product_in(uow, product_id)
         uow.commit()
     return updated
@@ -163,6 +168,15 @@ def products_by_ids_in(uow: UnitOfWork, product_ids: Iterable[str]) -> dict[str,
     return ProductRepo(uow.conn).by_ids(product_ids)
 
 
+def product_ids_after_in(uow: UnitOfWork, after_id: str | None, limit: int) -> list[str]:
+    """Every product's id, whatever its status, in id order one keyset page at a time (search's reindex walks it)."""
+    return ProductRepo(uow.conn).ids_after(after_id, limit)
+
+
+def product_count_in(uow: UnitOfWork) -> int:
+    return ProductRepo(uow.conn).count_all()
+
+
 def skus_by_ids_in(uow: UnitOfWork, sku_ids: list[str]) -> dict[str, SkuView]:
     return ProductRepo(uow.conn).skus_by_ids(sku_ids)
 
@@ -190,9 +204,9 @@ def on_store_status_changed(rt: Runtime, uow: UnitOfWork, event: StoreStatusChan
 
 
 def on_stock_level_changed(rt: Runtime, uow: UnitOfWork, event: StockLevelChanged) -> None:
-    """Keep products.in_stock = some active SKU has stock (subscribed in mercato.wiring)."""
+    """Keep products.in_stock = some active SKU has stock (subscribed in mercato.wiring); only a flip of the flag
+    is news to search, so most stock changes (every order) publish nothing."""
     repo = ProductRepo(uow.conn)
-    if event.available_total <= 0:
-        repo.set_in_stock(event.product_id, False)
-        return
-    repo.set_in_stock(event.product_id, _active_skus_in_stock(uow, repo.skus_of(event.product_id)))
+    in_stock = event.available_total > 0 and _active_skus_in_stock(uow, repo.skus_of(event.product_id))
+    if repo.set_in_stock(event.product_id, in_stock):
+        rt.events.publish(uow, ProductsChanged((event.product_id,)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mercato.audit import service as audit
 from mercato.catalog._access import require_operator
 from mercato.catalog._products import get_product_in
-from mercato.catalog.model import ProductNotFound, ProductView, check_reason, status_after_review
+from mercato.catalog.model import ProductNotFound, ProductsChanged, ProductView, check_reason, status_after_review
 from mercato.catalog.repo_products import ProductRepo
 from mercato.kernel.pagination import Page, clamp_limit, decode_id_cursor, page_by_id
 from mercato.kernel.principal import Principal
@@ -44,6 +44,7 @@ def _decide(rt: Runtime, operator: Principal, product_id: str, *, approved: bool
         audit.record(uow, operator, "product.approve" if approved else "product.reject", "product", product_id,
                      {"store_id": product.store_id, "reason": note} if note else {"store_id": product.store_id},
                      rt.clock.now())
+        rt.events.publish(uow, ProductsChanged((product_id,)))
         decided = get_product_in(uow, product_id)
         uow.commit()
     return decided

@@ -11,6 +11,7 @@ from mercato.catalog._rules import prohibited_word_texts_in
 from mercato.catalog.edits import SkuChange, apply_sku_change, sku_draft_of
 from mercato.catalog.model import (
     ListingRejected,
+    ProductsChanged,
     SkuDraft,
     SkuNotFound,
     SkuStatus,
@@ -59,6 +60,7 @@ def add_sku(rt: Runtime, principal: Principal, product_id: str, sku: SkuDraft) -
             "list_price_minor": sku.list_price_minor, "status": SkuStatus.ACTIVE.value, "position": index}])
         inventory.init_stock_in(uow, sku_id, product_id, store.id, sku.stock, principal.user_id, rt.clock.now())
         refresh_product_facts_in(uow, product_id, rt.clock.now())
+        rt.events.publish(uow, ProductsChanged((product_id,)))
         added = ProductRepo(uow.conn).sku(sku_id)
         uow.commit()
     assert added is not None
@@ -78,6 +80,7 @@ def update_sku(rt: Runtime, principal: Principal, sku_id: str, change: SkuChange
         ProductRepo(uow.conn).update_sku(sku_id, price_minor=after.price_minor,
                                          list_price_minor=after.list_price_minor, status=after.status.value)
         refresh_product_facts_in(uow, product.id, rt.clock.now())
+        rt.events.publish(uow, ProductsChanged((product.id,)))
         uow.commit()
     return after
 

@@ -145,6 +145,14 @@ class ProductView:
 
 
 @dataclass(frozen=True, slots=True)
+class ProductsChanged:
+    """Published in the transaction that changed what shoppers may find of these products (content, status, prices,
+    the stock flag); search re-indexes them (subscribed in mercato.wiring)."""
+
+    product_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SkuDraft:
     code: str
     options: Mapping[str, str] = field(default_factory=dict)

@@ -82,11 +82,12 @@ class ProductRepo:
                                    .values(status=target, updated_at=now))
         return int(result.rowcount)
 
-    def set_in_stock(self, product_id: str, in_stock: bool) -> None:
-        # Conditional, so a stock change that does not flip the flag writes nothing to the product row.
-        self.conn.execute(products.update()
-                          .where(products.c.id == product_id, products.c.in_stock.is_not(in_stock))
-                          .values(in_stock=in_stock))
+    def set_in_stock(self, product_id: str, in_stock: bool) -> bool:
+        """Whether the flag flipped. Conditional, so a stock change that does not flip it writes nothing."""
+        result = self.conn.execute(products.update()
+                                   .where(products.c.id == product_id, products.c.in_stock.is_not(in_stock))
+                                   .values(in_stock=in_stock))
+        return bool(result.rowcount)
 
     def taken_codes(self, store_id: str, codes: Iterable[str], exclude_product_id: str | None = None) -> set[str]:
         wanted = list(set(codes))
@@ -118,3 +119,13 @@ class ProductRepo:
         query = (sa.select(products.c.status, sa.func.count()).where(products.c.store_id == store_id)
                  .group_by(products.c.status))
         return {status: int(n) for status, n in self.conn.execute(query)}
+
+    def ids_after(self, after_id: str | None, limit: int) -> list[str]:
+        """Every product's id in id order, a keyset page at a time (for rebuilding derived indexes)."""
+        query = sa.select(products.c.id).order_by(products.c.id).limit(limit)
+        if after_id is not None:
+            query = query.where(products.c.id > after_id)
+        return list(self.conn.execute(query).scalars())
+
+    def count_all(self) -> int:
+        return int(self.conn.execute(sa.select(sa.func.count()).select_from(products)).scalar_one())

@@ -43,8 +43,11 @@ from mercato.kernel.clock import SystemClock
 from mercato.kernel.db import make_engine
 from mercato.kernel.errors import StateConflict
 from mercato.kernel.idgen import new_id
+from mercato.kernel.uow import UnitOfWork
 from mercato.migrate import upgrade
 from mercato.schema import load_all_tables
+from mercato.search.shops import reindex_shops_in
+from mercato.search.synonyms import seed_synonyms_in
 from mercato.settings import Settings
 
 DEFAULT_SEED = 20261126
@@ -88,9 +91,27 @@ def seed_marketplace(settings: Settings, size: str = "small", seed: int = DEFAUL
     engine = make_engine(settings.resolved_database_url(), pool_size=2)
     try:
         upgrade(engine)
-        return load_marketplace(engine, generate(seed, size), console)
+        report = load_marketplace(engine, generate(seed, size), console)
+        _index_for_search(settings, engine, report, console)
+        return report
     finally:
         engine.dispose()
+
+
+def _index_for_search(settings: Settings, engine: Engine, report: SeedReport, console: Console) -> None:
+    """Leave the catalog indexed for search: after a fresh load, or when an earlier seed left the index empty."""
+    from mercato.kernel.runtime import Runtime
+    from mercato.kernel.uow import UnitOfWorkFactory
+    from mercato.search.cli import reindex_with_progress
+    from mercato.search.service import has_documents_in
+
+    rt = Runtime(settings=settings, engine=engine, uow=UnitOfWorkFactory(engine))
+    if report.status != "seeded":
+        with rt.uow(read_only=True) as uow:
+            if has_documents_in(uow):
+                return
+    products, shops, rate = reindex_with_progress(rt, console, 1000)
+    console.print(f"Search index: {products:,} products ({rate:,.0f} per second), {shops:,} shops")
 
 
 def prepare_demo(settings: Settings, size: str = "small", console: Console | None = None) -> SeedReport:
@@ -114,6 +135,7 @@ def load_marketplace(engine: Engine, market: Marketplace, console: Console) -> S
         with _bulk_settings(conn):
             _load_reference(conn, market, report, console)
             _load_goods(conn, market, report, console)
+            _index_shops(conn, market, report, console)
             report.seconds = time.perf_counter() - started
             _finish(conn, market, report)
     _print_summary(console, report)
@@ -194,6 +216,28 @@ def _load_goods(conn: Connection, market: Marketplace, report: SeedReport, conso
                 transaction, done_in_transaction = _begin(conn), 0
             progress.update(task, advance=len(batch.products), rows=report.total_rows)
         transaction.commit()
+
+
+# A few bilingual synonyms the operator would keep, so the demo's searches show them at work.
+DEMO_SYNONYMS = (
+    ("sneakers", ("trainers", "运动鞋", "球鞋")),
+    ("phone", ("mobile", "cellphone", "手机")),
+    ("laptop", ("notebook", "笔记本电脑")),
+    ("sofa", ("couch", "沙发")),
+    ("jacket", ("coat", "外套", "夹克")),
+    ("headphones", ("earphones", "耳机")),
+)
+
+
+def _index_shops(conn: Connection, market: Marketplace, report: SeedReport, console: Console) -> None:
+    """Shop documents for every demo store (names, tags and, once the products are indexed, their goods' terms)
+    and the demo synonyms, through search's own use cases. Runs after the product index is built."""
+    store_ids = [str(row["id"]) for name, rows in market.reference if name == "stores" for row in rows]
+    with console.status("Indexing shops..."):
+        uow = UnitOfWork(conn, _begin(conn))
+        report.rows["search_shops"] = reindex_shops_in(uow, now=SystemClock().now(), store_ids=store_ids)
+        report.rows["search_synonyms"] = seed_synonyms_in(uow, DEMO_SYNONYMS, SystemClock().now())
+        uow.commit()
 
 
 _worker_plan: GoodsPlan | None = None

@@ -1,10 +1,11 @@
 """search tables: one analysed document per product. The full-text structures live outside this metadata, made by
 migration 0008: on SQLite the FTS5 table `search_fts` (external content, kept in step by triggers), on PostgreSQL
-the generated `tsv` tsvector column with its GIN index."""
+the generated `tsv` tsvector column with its GIN index. Migration 0009 adds the ranking signals: the product's creation
+time (the "newest" sort) and the store's service score (the re-rank's quality)."""
 
 import sqlalchemy as sa
 
-from mercato.kernel.db import metadata, timestamp
+from mercato.kernel.db import UTCDateTime, metadata, timestamp
 
 # `doc_id` is an INTEGER PRIMARY KEY so it is SQLite's stable rowid, which FTS5's external content needs
 # (an implicit rowid may be renumbered by VACUUM); products are found by the unique `product_id`.
@@ -25,6 +26,9 @@ search_documents = sa.Table(
     sa.Column("in_stock", sa.Boolean, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
     timestamp("updated_at"),
+    # Documents indexed before 0009 took 1970 and their update time (see the migration); every write sets it.
+    sa.Column("created_at", UTCDateTime(), nullable=False, server_default=sa.text("'1970-01-01 00:00:00'")),
+    sa.Column("service_score", sa.Integer, nullable=True),  # stars x 100; None until the store is rated
     sa.Index("ix_search_documents_vertical", "vertical_id", "active"),
 )
 

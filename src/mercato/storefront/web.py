@@ -10,12 +10,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from mercato.catalog.browse import ListingFilters
 from mercato.kernel.errors import InputInvalid
 from mercato.kernel.money import Money
 from mercato.kernel.runtime import Runtime
-from mercato.storefront import service
+from mercato.storefront import feed_web, service
 from mercato.storefront.views import ListingPage
 from mercato.web import render
 
@@ -88,7 +89,7 @@ def _path_and_query(url: Any) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def home_page(request: Request, rt: Rt) -> HTMLResponse:
-    return render(request, "storefront/home.html", home=service.home(rt))
+    return render(request, "storefront/home.html", home=service.home(rt), **feed_web.home_context(request, rt))
 
 
 @router.get("/products", response_class=HTMLResponse)
@@ -139,7 +140,10 @@ def _choice(request: Request) -> dict[str, str]:
 @router.get("/p/{product_id}", response_class=HTMLResponse)
 async def product_page(request: Request, rt: Rt, product_id: str) -> HTMLResponse:
     page = service.product_page(rt, product_id[:32], _choice(request))
-    return render(request, "storefront/product.html", page=page, product=page.detail.product)
+    similar = await run_in_threadpool(feed_web.similar_for, rt, page.detail.product.id)
+    response = render(request, "storefront/product.html", page=page, product=page.detail.product, similar=similar)
+    feed_web.record_view_after(request, rt, response, page.detail.product.id)
+    return response
 
 
 @router.get("/fragments/sku", response_class=HTMLResponse)

@@ -27,6 +27,7 @@ from mercato.stores.model import (
     ApplicationView,
     StaffRole,
     StoreKind,
+    StoreProfileChanged,
     StoreStatus,
     StoreView,
     ValidApplication,
@@ -123,6 +124,7 @@ def approve_application(rt: Runtime, operator: Principal, app_id: str) -> StoreV
             raise ApplicationAlreadyDecided()
         audit.record(uow, operator, "store.approve", "store_application", app_id,
                      {"store_id": store.id, "slug": store.slug, "kind": store.kind.value}, now)
+        rt.events.publish(uow, StoreProfileChanged(store.id))
         uow.commit()
     return store
 

@@ -21,6 +21,7 @@ from mercato.stores.model import (
     Membership,
     Permission,
     StoreKind,
+    StoreProfileChanged,
     StoreStatus,
     StoreStatusChanged,
     StoreView,
@@ -108,6 +109,7 @@ def update_store_profile(rt: Runtime, principal: Principal, store_id: str, draft
         store = require_staff_in(uow, principal, store_id, Permission.PROFILE)
         changed = _apply_profile(store, draft)
         StoreRepo(uow.conn).update_profile(changed)
+        rt.events.publish(uow, StoreProfileChanged(store_id))
         uow.commit()
     return changed
 
@@ -134,6 +136,7 @@ def set_store_tags(rt: Runtime, principal: Principal, store_id: str, tags: list[
     with rt.uow() as uow:
         store = require_staff_in(uow, principal, store_id, Permission.PROFILE)
         StoreRepo(uow.conn).replace_tags(store_id, clean)
+        rt.events.publish(uow, StoreProfileChanged(store_id))
         uow.commit()
     return replace(store, tags=tuple(sorted(clean)))
 

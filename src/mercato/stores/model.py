@@ -148,6 +148,13 @@ class StoreStatusChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class StoreProfileChanged:
+    """Published when a store opens or its names, description or tags change; search rebuilds its shop document."""
+
+    store_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class StaffMember:
     store_id: str
     user_id: str

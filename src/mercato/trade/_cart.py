@@ -8,6 +8,7 @@ from mercato.kernel.idgen import new_id
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWork
+from mercato.recommend.events import NO_RATE_LIMIT, EventIn, record_events_in
 from mercato.trade._sources import sku_facts_in
 from mercato.trade.model import (
     MAX_ADDRESSES,
@@ -66,6 +67,8 @@ def add_to_cart(rt: Runtime, principal: Principal, sku_id: str, quantity: int) -
             repo.insert(principal.user_id, sku_id, quantity, rt.clock.now())
         else:
             repo.set_quantity(principal.user_id, sku_id, added_quantity(existing, quantity))
+        fact = facts[sku_id]
+        record_events_in(uow, [EventIn(principal.user_id, fact.product_id, "cart")], rt.clock.now(), NO_RATE_LIMIT)
         view = _cart_in(uow, principal.user_id)
         uow.commit()
     return view

@@ -40,6 +40,7 @@ from mercato.trade._orders import (
     store_orders,
     verify_ledger,
 )
+from mercato.trade._signals import paid_product_ids_in, units_sold_since_in
 
 JOB_HANDLERS: Mapping[str, Handler] = {
     CLOSE_PAYMENT_JOB: close_payment_job,
@@ -50,6 +51,7 @@ __all__ = [
     "AUTO_CONFIRM_JOB", "CLOSE_PAYMENT_JOB", "JOB_HANDLERS", "add_address", "add_to_cart", "addresses",
     "all_orders", "auto_confirm_job", "cancel_order", "cart", "checkout_preview", "close_payment_job",
     "confirm_receipt", "delete_address", "my_order", "my_orders", "on_payment_captured", "operator_order",
-    "place_order", "remove_from_cart", "set_cart_quantity", "set_default_address", "set_shipping_settings",
-    "ship_order", "shipping_settings", "store_order", "store_orders", "verify_ledger",
+    "paid_product_ids_in", "place_order", "remove_from_cart", "set_cart_quantity", "set_default_address",
+    "set_shipping_settings", "ship_order", "shipping_settings", "store_order", "store_orders", "units_sold_since_in",
+    "verify_ledger",
 ]

@@ -68,6 +68,7 @@ orders = sa.Table(
     sa.Index("ix_orders_consumer", "consumer_id", "id"),
     sa.Index("ix_orders_store", "store_id", "id"),
     sa.Index("ix_orders_store_status", "store_id", "status", "id"),
+    sa.Index("ix_orders_paid_at", "paid_at"),  # the recent-sales signal search ranks by (an hourly aggregate)
 )
 
 order_lines = sa.Table(
