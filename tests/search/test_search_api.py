@@ -27,6 +27,7 @@ def shop(rt: Runtime) -> Runtime:
 def test_the_api_returns_hits_facets_terms_and_a_cursor(shop: Runtime, client: TestClient) -> None:
     body = client.get(API, params={"q": "red mug", "limit": 2}).json()
     assert [item["tier"] for item in body["items"]] == [0, 0]
+    assert body["capped"] is False
     assert (body["terms"], body["dropped"], body["relaxed"], body["sort"]) == (["red", "mug"], [], False,
                                                                                "relevance")
     assert body["facets"]["counted"] == 5 and body["facets"]["store_kinds"] == [

@@ -92,6 +92,13 @@ def test_capped_partial_matches_are_the_goods_holding_the_rarest_terms_not_the_f
     assert (sorted(ids(whole)), whole.capped) == (["p-cup-1", "p-cup-2", "p-cup-3", "p-saucer"], False)
 
 
+def test_a_term_no_good_holds_does_not_take_the_place_of_the_rarest_held_term(rt: Runtime) -> None:
+    index(rt, [doc("p-cup-1", "cup", "杯"), doc("p-cup-2", "cup", "杯"), doc("p-cup-3", "cup", "杯"),
+               doc("p-saucer", "saucer", "碟")])
+    result = find(rt, "cup saucer zzzz", candidates=2)
+    assert (ids(result), result.capped) == (["p-saucer"], True)
+
+
 def test_a_capped_count_stops_at_the_cap_and_an_uncapped_one_counts_all(rt: Runtime) -> None:
     index(rt, TEAS)
     with rt.uow(read_only=True) as uow:

@@ -82,6 +82,8 @@ class ProductSearchRead(BaseModel):
     terms: list[str] = Field(description="the query's terms the results are for (after relaxation)")
     dropped: list[str] = Field(description="terms no good matched together with the others")
     relaxed: bool
+    capped: bool = Field(description="more goods matched than the 2,000 per tier that are ranked; "
+                         "narrow the query or filter to reach the rest")
     sort: str
     next_cursor: str | None
 
@@ -139,4 +141,4 @@ def search_products(
     result = found.result
     return ProductSearchRead(items=[_hit(h, found) for h in result.hits], facets=_facets(result.facets),
                              terms=result.terms, dropped=result.dropped, relaxed=result.relaxed,
-                             sort=result.sort.value, next_cursor=result.next_cursor)
+                             capped=result.capped, sort=result.sort.value, next_cursor=result.next_cursor)

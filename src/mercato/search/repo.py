@@ -246,7 +246,12 @@ class _Backend:
         """Whether any indexed document, served or not, holds any of the terms: the index's vocabulary, asked in
         one statement on the full-text index alone."""
         safe = _safe([list(terms)])
-        return bool(safe) and self.conn.execute(self._holding(safe[0]).limit(1)).first() is not None
+        if not safe:
+            return False
+        # One EXISTS per term: PostgreSQL plans a single term by its own frequency (the GIN index for a rare or
+        # absent one), while an OR of several unknown terms looked common enough to scan the table for a LIMIT 1.
+        held = sa.or_(*[sa.exists(self._holding([term])) for term in safe[0]])
+        return bool(self.conn.execute(sa.select(held)).scalar_one())
 
     def tokens_of(self, product_id: str) -> list[str]:
         """The analysed terms of one document (none when it is not indexed)."""
@@ -325,8 +330,14 @@ class PostgresFtsBackend(_Backend):
 
     @staticmethod
     def _term(term: str) -> sa.ColumnElement[Any]:
-        """plainto_tsquery('simple', term): a bound value, so no term can be tsquery syntax."""
-        return sa.func.plainto_tsquery(sa.literal_column("'simple'"), sa.bindparam(None, term, sa.Text))
+        """plainto_tsquery('simple', 'term'), the term a constant in the statement: a bound one let psycopg's
+        prepared statements fall back to PostgreSQL's generic plan, which guesses 5,000 matches and scans the
+        table for a `LIMIT` (1.3 s at 1,000,000 documents for a term no document holds, against 8 ms planned with
+        the term). A safe term is letters and digits only, so it cannot close the quotes; anything else is refused
+        here as well as by `_safe`."""
+        if not is_safe_term(term):
+            raise ValueError("only safe terms reach the tsquery")
+        return sa.func.plainto_tsquery(sa.literal_column("'simple'"), sa.literal_column(f"'{term}'", sa.Text))
 
     @classmethod
     def ts_query(cls, groups: list[list[str]]) -> sa.ColumnElement[Any]:

@@ -94,18 +94,17 @@ class _Query:
     def partial_candidates(self, match: Match) -> Match:
         """The partial matches to score when their terms together are held by more goods than the cap: those
         holding the rarest terms, as many terms (rarest first, at least one) as the cap holds. Text relevance
-        weighs a rare term far above a common one, so the goods holding only common terms would rank last anyway;
-        scoring the first `cap` partial matches in index order instead lost 7 % of NDCG@10 (search_quality)."""
+        weighs a rare term far above a common one, so the goods holding only common terms would rank last anyway
+        (bench/search_quality.py, cap 2,000: NDCG@10 0.4193 this way, 0.4111 in index order, 0.4410 uncapped)."""
         rest = match.rest_of or []
         if self._partial is None:
             self._partial = rest
             if len(rest) > 1:
                 counts = [self.backend.count([group], self.filters, self.cap + 1) for group in rest]
-                order = sorted(range(len(rest)), key=lambda i: (counts[i], i))
-                kept, total = [order[0]], counts[order[0]]
-                for i in order[1:]:
+                kept, total = [], 0
+                for i in sorted(range(len(rest)), key=lambda i: (counts[i], i)):
                     total += counts[i]
-                    if total > self.cap:
+                    if total > self.cap and total > counts[i]:  # past the cap, and some good already kept
                         break
                     kept.append(i)
                 if len(kept) < len(rest):
