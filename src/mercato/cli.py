@@ -5,11 +5,12 @@ Every command takes --database-url.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
+from mercato.kernel.commands import DatabaseUrl
 from mercato.recommend.cli import app as recommend_app
 from mercato.search.cli import app as search_app
 from mercato.settings import Settings, load_settings
@@ -29,12 +30,6 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(recommend_app, name="recommend")
 app.add_typer(search_app, name="search")
 console = Console()
-
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option("--database-url", envvar="MERCATO_DATABASE_URL", help="SQLAlchemy URL (default: SQLite under ./var/)"),
-]
-
 
 def _settings(database_url: str | None) -> Settings:
     return load_settings(database_url=database_url)

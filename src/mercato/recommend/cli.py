@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from mercato.kernel.commands import DatabaseUrl, command_runtime
+
 if TYPE_CHECKING:  # numpy, scipy and the capabilities load when a command runs, not when `mercato` starts
-    from mercato.kernel.runtime import Runtime
+    pass
 
 app = typer.Typer(help="Recommendation: the behaviour log and the feed model", no_args_is_help=True)
 console = Console()
-
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option("--database-url", envvar="MERCATO_DATABASE_URL", help="SQLAlchemy URL (default: SQLite under ./var/)"),
-]
-
-
-def _runtime(database_url: str | None) -> Runtime:
-    from mercato.kernel.db import make_engine
-    from mercato.kernel.runtime import Runtime
-    from mercato.kernel.uow import UnitOfWorkFactory
-    from mercato.settings import load_settings
-
-    settings = load_settings(database_url=database_url)
-    engine = make_engine(settings.resolved_database_url(), pool_size=2)
-    return Runtime(settings=settings, engine=engine, uow=UnitOfWorkFactory(engine))
 
 
 class _Bars:
@@ -57,7 +43,7 @@ def train(
     from mercato.recommend.training import TRAINING_CONFIG
 
     config = replace(TRAINING_CONFIG, ease_max_items=ease_max_items or TRAINING_CONFIG.ease_max_items)
-    rt = _runtime(database_url)
+    rt = command_runtime(database_url)
     columns = (TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
         with Progress(*columns, console=console) as progress:
@@ -77,7 +63,7 @@ def drops(database_url: DatabaseUrl = None, days: int = typer.Option(14, min=1, 
     """Dropped events per day and reason (unknown or inactive product, bad kind, bot)."""
     from mercato.recommend import service
 
-    rt = _runtime(database_url)
+    rt = command_runtime(database_url)
     try:
         counts = service.drop_counts(rt, days)
     finally:

@@ -3,33 +3,19 @@ batches with a progress bar; safe to re-run, since documents are replaced."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from mercato.kernel.commands import DatabaseUrl, command_runtime
 
 if TYPE_CHECKING:  # the capabilities load when a command runs, not when `mercato` starts
     from mercato.kernel.runtime import Runtime
 
 app = typer.Typer(help="Search: the product and shop indexes", no_args_is_help=True)
 console = Console()
-
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option("--database-url", envvar="MERCATO_DATABASE_URL", help="SQLAlchemy URL (default: SQLite under ./var/)"),
-]
-
-
-def _runtime(database_url: str | None) -> Runtime:
-    from mercato.kernel.db import make_engine
-    from mercato.kernel.runtime import Runtime
-    from mercato.kernel.uow import UnitOfWorkFactory
-    from mercato.settings import load_settings
-
-    settings = load_settings(database_url=database_url)
-    engine = make_engine(settings.resolved_database_url(), pool_size=2)
-    return Runtime(settings=settings, engine=engine, uow=UnitOfWorkFactory(engine))
 
 
 def reindex_with_progress(rt: Runtime, out: Console, batch: int) -> tuple[int, int, float]:
@@ -58,7 +44,7 @@ def reindex(
     batch: int = typer.Option(500, min=1, max=5000, help="products per transaction"),
 ) -> None:
     """Rebuild every product's and shop's search document from the catalog, with a progress bar."""
-    rt = _runtime(database_url)
+    rt = command_runtime(database_url)
     try:
         products, shops, rate = reindex_with_progress(rt, console, batch)
     finally:
