@@ -29,9 +29,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from _schemas import private_postgres
 from mercato.kernel.db import make_engine
 from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWorkFactory
@@ -134,24 +134,6 @@ def sqlite_engine(directory: Path) -> Iterator[Engine]:
         engine.dispose()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-@contextmanager
-def postgres_engine(url: str) -> Iterator[Engine]:
-    """A private schema, made fresh and dropped afterwards."""
-    admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}"))
-    private = sa.engine.make_url(url).update_query_dict({"options": f"-csearch_path={SCHEMA}"})
-    engine = make_engine(private.render_as_string(hide_password=False), pool_size=4)
-    try:
-        upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        admin.dispose()
 
 
 def rows(log: Log, start: int, stop: int) -> Iterator[tuple[str, str, str, str, str | None, datetime]]:
@@ -283,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures.append(measure_database("sqlite", engine, log, config, users))
     url = None if args.no_postgres else postgres_url()
     if url:
-        with postgres_engine(url) as engine:
+        with private_postgres(url, SCHEMA) as engine:
             figures.append(measure_database("postgresql", engine, log, config, users))
     else:
         print("postgresql: skipped (set MERCATO_BENCH_POSTGRES_URL or MERCATO_TEST_POSTGRES_URL)")

@@ -42,6 +42,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from _schemas import private_postgres
 from _search_corpus import Query, chinese_queries, documents, english_queries, mixed, vocabulary_of
 from mercato.kernel.db import make_engine
 from mercato.kernel.uow import UnitOfWorkFactory
@@ -193,24 +194,6 @@ def reused_postgres(url: str, schema: str) -> Iterator[Engine]:
         engine.dispose()
 
 
-@contextmanager
-def postgres_engine(url: str) -> Iterator[Engine]:
-    """A private schema, made fresh and dropped afterwards."""
-    admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}"))
-    private = sa.engine.make_url(url).update_query_dict({"options": f"-csearch_path={SCHEMA}"})
-    engine = make_engine(private.render_as_string(hide_password=False), pool_size=10)
-    try:
-        upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        admin.dispose()
-
-
 # --- bm25s ---------------------------------------------------------------------------------------------------------
 
 def bm25s_build(docs: list[SearchDocument]) -> tuple[Runner, float]:
@@ -342,7 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.database in ("sqlite", "both"):
             databases.append(("mercato sqlite", lambda: sqlite_engine(Path(directory))))
         if url:
-            databases.append(("mercato postgresql", lambda: postgres_engine(url)))
+            databases.append(("mercato postgresql", lambda: private_postgres(url, SCHEMA, pool_size=10)))
         if args.reuse_sqlite or args.reuse_postgres:
             databases = []
             if args.reuse_sqlite:

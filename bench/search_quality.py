@@ -32,6 +32,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from _schemas import private_postgres
 from mercato.kernel.uow import UnitOfWork, UnitOfWorkFactory
 from mercato.migrate import upgrade
 from mercato.search import service
@@ -169,23 +170,6 @@ def sqlite_engine() -> Iterator[Engine]:
         engine.dispose()
 
 
-@contextmanager
-def postgres_engine(url: str) -> Iterator[Engine]:
-    """A private schema, made fresh and dropped afterwards, so nothing is left in the database."""
-    admin = sa.create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}"))
-    engine = sa.create_engine(url, connect_args={"options": f"-csearch_path={SCHEMA}"})
-    try:
-        upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        admin.dispose()
-
-
 def report(name: str, build: Callable[[], Ranker], labels: dict[str, dict[int, float]]) -> float:
     started = time.perf_counter()
     ranker = build()
@@ -209,7 +193,7 @@ def run(path: Path, postgres: str | None, matching: str = "service") -> tuple[fl
         mercato = report(f"mercato (SQLite FTS5{suffix})", lambda: mercato_ranker(engine, data.titles, matching),
                          data.labels)
     if postgres:
-        with postgres_engine(postgres) as engine:
+        with private_postgres(postgres, SCHEMA) as engine:
             report(f"mercato (PostgreSQL{suffix})", lambda: mercato_ranker(engine, data.titles, matching),
                    data.labels)
     peer = report("bm25s", lambda: bm25s_ranker(data.titles), data.labels)

@@ -17,7 +17,10 @@ LAST_LINE = re.compile(r"recommend: train_s=[0-9.]+ feed_p95_ms=[0-9.]+")
 
 
 def load_bench() -> ModuleType:
-    """bench/recommend.py by path: the name `recommend` is taken by the tests/recommend package."""
+    """bench/recommend.py by path: the name `recommend` is taken by the tests/recommend package. Its sibling
+    helpers (`_schemas`) import as they do when the script runs."""
+    if str(ROOT / "bench") not in sys.path:
+        sys.path.append(str(ROOT / "bench"))  # last, so bench/recommend.py never shadows a package
     spec = importlib.util.spec_from_file_location("bench_recommend", ROOT / "bench" / "recommend.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
