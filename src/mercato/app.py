@@ -17,11 +17,15 @@ from mercato import __version__
 from mercato.accounts import api as accounts_api
 from mercato.accounts import service as accounts_service
 from mercato.accounts import web as accounts_web
+from mercato.aftersales import api as aftersales_api
+from mercato.aftersales import web as aftersales_web
 from mercato.audit import api as audit_api
 from mercato.audit import jobs_api, jobs_web
 from mercato.audit import web as audit_web
 from mercato.catalog import api as catalog_api
 from mercato.catalog import web as catalog_web
+from mercato.credit import api as credit_api
+from mercato.credit import web as credit_web
 from mercato.inventory import api as inventory_api
 from mercato.inventory import web as inventory_web
 from mercato.kernel.clock import Clock, SystemClock
@@ -38,6 +42,10 @@ from mercato.payments import web as payments_web
 from mercato.pricing import api as pricing_api
 from mercato.pricing import web as pricing_web
 from mercato.recommend import api as recommend_api
+from mercato.reviews import abuse_api as reviews_abuse_api
+from mercato.reviews import abuse_web as reviews_abuse_web
+from mercato.reviews import api as reviews_api
+from mercato.reviews import web as reviews_web
 from mercato.search import api as search_api
 from mercato.search import api_shops as search_shops_api
 from mercato.search import web_ops as search_ops_web
@@ -61,11 +69,11 @@ STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 # Shopper routes first: routes are matched in order, and browsing is most of the traffic.
 API_ROUTERS = (storefront_api, trade_api, payments_api, accounts_api, stores_api, catalog_api, inventory_api,
                audit_api, jobs_api, pricing_api, membership_api, recommend_api,
-               search_shops_api, search_api)
+               search_shops_api, search_api, credit_api, aftersales_api, reviews_api, reviews_abuse_api)
 PAGE_ROUTERS = (storefront_web, trade_web, payments_web, accounts_web, stores_web, catalog_web, inventory_web,
                 audit_web, jobs_web, pricing_web, membership_web, storefront_feed_web, shop_search_web,
                 storefront_search_web,
-                search_ops_web)
+                search_ops_web, credit_web, aftersales_web, reviews_web, reviews_abuse_web)
 
 
 def build_runtime(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:

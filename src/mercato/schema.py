@@ -8,8 +8,10 @@ from mercato.kernel.db import metadata
 
 def load_all_tables() -> MetaData:
     import mercato.accounts.tables
+    import mercato.aftersales.tables
     import mercato.audit.tables
     import mercato.catalog.tables
+    import mercato.credit.tables
     import mercato.inventory.tables
     import mercato.kernel.idempotency
     import mercato.kernel.jobs
@@ -17,6 +19,8 @@ def load_all_tables() -> MetaData:
     import mercato.payments.tables
     import mercato.pricing.tables
     import mercato.recommend.tables
+    import mercato.reviews.abuse_tables
+    import mercato.reviews.tables
     import mercato.search.tables
     import mercato.search.tables_shops
     import mercato.stores.tables

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mercato.aftersales import service as aftersales_service
 from mercato.catalog import service as catalog_service
 from mercato.catalog.model import ProductsChanged
+from mercato.credit import service as credit_service
 from mercato.inventory.model import StockLevelChanged
 from mercato.kernel.events import EventBus
 from mercato.kernel.jobs import Handler
@@ -18,6 +20,8 @@ from mercato.payments.model import PaymentCaptured
 from mercato.pricing import service as pricing_service
 from mercato.recommend import pool as recommend_pool
 from mercato.recommend import service as recommend_service
+from mercato.reviews import abuse_service as reviews_abuse_service
+from mercato.reviews import service as reviews_service
 from mercato.search import shops as search_shops
 from mercato.search.indexing import SALES_WINDOW, Indexer
 from mercato.storefront import service as storefront_service
@@ -61,7 +65,9 @@ def job_handlers() -> dict[str, Handler]:
     handlers: dict[str, Handler] = {}
     for capability in (trade_service.JOB_HANDLERS, payments_service.JOB_HANDLERS, pricing_service.JOB_HANDLERS,
                        membership_service.JOB_HANDLERS, search_shops.JOB_HANDLERS, SEARCH_INDEXER.job_handlers,
-                       recommend_service.JOB_HANDLERS):
+                       recommend_service.JOB_HANDLERS, credit_service.JOB_HANDLERS,
+                       aftersales_service.JOB_HANDLERS, reviews_service.JOB_HANDLERS,
+                       reviews_abuse_service.JOB_HANDLERS):
         overlap = handlers.keys() & capability.keys()
         assert not overlap, f"job kinds registered twice: {sorted(overlap)}"
         handlers.update(capability)

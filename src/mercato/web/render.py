@@ -21,7 +21,7 @@ CSRF_COOKIE = "mercato_csrf"
 SESSION_COOKIE = "mercato_session"
 LANG_COOKIE = "mercato_lang"
 CAPABILITIES = ("web", "accounts", "stores", "catalog", "inventory", "storefront", "audit", "payments", "trade",
-                "pricing", "membership", "search")
+                "pricing", "membership", "search", "credit", "aftersales", "reviews")
 
 
 def _loader() -> ChoiceLoader:

@@ -1,0 +1,1 @@
+"""aftersales: refunds, returns, disputes and quick refunds, with the money moved through payments' ledger."""

@@ -1,0 +1,5 @@
+"""aftersales API."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["aftersales"])

@@ -1,0 +1,1 @@
+"""aftersales model: the pure rules of refunds, returns and disputes."""

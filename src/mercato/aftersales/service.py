@@ -1,0 +1,5 @@
+"""aftersales use cases."""
+
+from mercato.kernel.jobs import Handler
+
+JOB_HANDLERS: dict[str, Handler] = {}

@@ -1,0 +1,5 @@
+"""credit API."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["credit"])

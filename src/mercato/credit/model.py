@@ -1,0 +1,1 @@
+"""credit model: the pure, explainable credit score."""

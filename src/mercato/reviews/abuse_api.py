@@ -1,0 +1,5 @@
+"""reviews abuse API."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["reviews"])

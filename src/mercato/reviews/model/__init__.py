@@ -1,0 +1,1 @@
+"""reviews model: the pure rules of reviews, store ratings and abuse detection."""
