@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -42,6 +44,7 @@ from mercato.payments import web as payments_web
 from mercato.pricing import api as pricing_api
 from mercato.pricing import web as pricing_web
 from mercato.recommend import api as recommend_api
+from mercato.recommend import service as recommend_service
 from mercato.reviews import abuse_api as reviews_abuse_api
 from mercato.reviews import abuse_web as reviews_abuse_web
 from mercato.reviews import api as reviews_api
@@ -136,11 +139,14 @@ class RequestContext:
         return None
 
 
-def _lifespan(rt: Runtime, embedded_worker: bool) -> Any:
-    """Starts the job worker thread with the server and stops it (finishing the job in hand) on shutdown."""
+def _lifespan(rt: Runtime, embedded_worker: bool, warm: bool) -> Any:
+    """Starts the job worker thread with the server and stops it (finishing the job in hand) on shutdown; a server
+    also decodes the newest recommendation model in the background, so no shopper waits for it."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(target=_warm_quietly, args=(rt,), name="mercato-warm", daemon=True).start()
         threads = WorkerThreads(rt, job_handlers(), 1, label="embedded").start() if embedded_worker else None
         try:
             yield
@@ -149,6 +155,13 @@ def _lifespan(rt: Runtime, embedded_worker: bool) -> Any:
                 await run_in_threadpool(threads.stop)
 
     return lifespan
+
+
+def _warm_quietly(rt: Runtime) -> None:
+    try:
+        recommend_service.warm_model(rt)
+    except Exception:  # a cold cache is only slower: the first feed request decodes the model itself
+        logging.getLogger(__name__).exception("warming the recommendation model failed")
 
 
 def create_app(runtime: Runtime | None = None, *, embedded_worker: bool | None = None) -> FastAPI:
@@ -160,7 +173,7 @@ def create_app(runtime: Runtime | None = None, *, embedded_worker: bool | None =
     if embedded_worker is None:
         embedded_worker = runtime is None and rt.settings.embedded_worker
     app = FastAPI(
-        lifespan=_lifespan(rt, embedded_worker),
+        lifespan=_lifespan(rt, embedded_worker, warm=runtime is None),
         title="Mercato",
         version=__version__,
         description="One marketplace for brand flagship stores and independent stores. Errors are "

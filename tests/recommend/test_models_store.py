@@ -18,6 +18,7 @@ from mercato.recommend.models_store import (
     load_latest_in,
     save_model_in,
 )
+from mercato.recommend.service import warm_model
 from mercato.recommend.tables import recommend_models
 from mercato.recommend.training import fit
 
@@ -112,3 +113,18 @@ def test_only_the_three_newest_models_are_kept(rt: Runtime) -> None:
         kept = uow.conn.execute(sa.select(recommend_models.c.id, recommend_models.c.events_used)
                                 .order_by(recommend_models.c.id)).all()
     assert [tuple(row) for row in kept] == [(ids[2], 2), (ids[3], 3), (ids[4], 4)]
+
+
+def test_warming_decodes_the_newest_model_into_the_cache_the_feeds_read(rt: Runtime) -> None:
+    assert warm_model(rt) is False  # nothing stored yet: nothing to warm
+    log = synthetic_log(6)
+    with rt.uow() as uow:
+        save_model_in(uow, fit(log, NOW), len(log))
+        uow.commit()
+    assert warm_model(rt) is True
+    with rt.uow(read_only=True) as uow:
+        cached = load_latest_in(uow)
+        assert load_latest_in(uow) is cached
+    assert warm_model(rt) is True
+    with rt.uow(read_only=True) as uow:
+        assert load_latest_in(uow) is cached  # warming again keeps the decoded model: no second decode

@@ -67,6 +67,13 @@ def drop_counts(rt: Runtime, days: int = DROP_DAYS) -> list[DropCount]:
         return [DropCount(day, reason, count) for day, reason, count in drop_counts_in(uow, since)]
 
 
+def warm_model(rt: Runtime) -> bool:
+    """Decode the newest stored model into this process's cache, so the first feed request after a start does not
+    pay for it (a server runs this in a background thread at startup). False when no model is stored yet."""
+    with rt.uow(read_only=True) as uow:
+        return load_latest_in(uow) is not None
+
+
 def model_status(rt: Runtime) -> StoredModel | None:
     """The newest stored model's facts (operators)."""
     with rt.uow(read_only=True) as uow:
@@ -77,4 +84,5 @@ __all__ = [
     "DROP_REASONS", "JOB_HANDLERS", "KINDS", "MAX_BATCH", "REFRESH_JOB", "DropCount", "EventIn", "RecordOutcome",
     "StoredModel", "TrainOutcome", "drop_counts", "history_in", "load_latest_in", "model_status", "on_purchase_in",
     "record_events", "refresh_model", "save_model_in", "schedule_refresh_in", "train_model", "visitor_key",
+    "warm_model",
 ]
