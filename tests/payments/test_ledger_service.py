@@ -198,7 +198,10 @@ def test_verify_finds_a_tampered_ledger_line_and_names_its_entry(rt: Runtime, cl
                          .values(amount=-400))
         uow.commit()
     assert verify(rt) == [LedgerProblem("entry_balanced", f"entry settle:{orders[0]}",
-                                        "the lines of the entry do not sum to zero", 0, 100)]
+                                        "the lines of the entry do not sum to zero", 0, 100),
+                          LedgerProblem("commission_revenue", "account revenue:commission", "commission revenue "
+                                        "differs from the settled commissions less the commission refunded", 500,
+                                        400)]
 
 
 def test_verify_finds_a_merchant_balance_row_that_differs_from_the_ledger(

@@ -1,5 +1,6 @@
 """Escrow inside the caller's unit of work: trade creates, closes and trims payments, and settles or refunds the
-orders whose money escrow holds; a gateway's capture moves a payment's money into escrow."""
+orders whose money escrow holds (settling what partial refunds left, paying the store's debt first); a gateway's
+capture moves a payment's money into escrow."""
 
 from __future__ import annotations
 
@@ -24,12 +25,16 @@ from mercato.payments.model import (
     capture_outcome,
     check_balanced,
     check_parts,
+    check_settlement,
     late_refund_entry,
+    recovery,
+    recovery_entry,
     refund_entry,
     settle_entry,
+    settlement_remainder,
 )
 from mercato.payments.provider import DEFAULT_PROVIDER, provider_named
-from mercato.payments.repo import BalanceRepo, LedgerRepo, PaymentRepo
+from mercato.payments.repo import BalanceRepo, DebtRepo, LedgerRepo, PaymentRepo, RefundRepo
 
 DEFAULT_CURRENCY = "CNY"
 
@@ -88,52 +93,78 @@ def void_part_in(uow: UnitOfWork, order_id: str, now: datetime) -> bool:
 
 def settle_order_in(uow: UnitOfWork, *, order_id: str, commission: int, now: datetime,
                     platform_funded: int = 0) -> bool:
-    """held -> settled: escrow pays the merchant the order's amount less `commission`, which is platform revenue, and
-    the platform pays it `platform_funded`, its share of the order's discounts, from the promotion subsidy account.
+    """held -> settled: escrow pays the merchant what it still holds of the order less the commission, which is
+    platform revenue, and the platform pays it `platform_funded`, its share of the order's discounts, from the
+    promotion subsidy account. `commission` and `platform_funded` are the whole order's: the shares of refunds made
+    while held come off them. The credit pays the store's debt first.
 
-    False when it is already settled; a part that is not held (unpaid, refunded) is refused.
+    False when it is already settled, or refunded in full before settlement; an unpaid part is refused.
     """
     repo = PaymentRepo(uow.conn)
-    found = repo.part(order_id)
-    if found is not None and found[1].status is PartStatus.SETTLED:
+    part = repo.figures(order_id, lock=True)
+    if part is not None and part.status in (PartStatus.SETTLED, PartStatus.REFUNDED):
         return False
-    if found is None or found[1].status is not PartStatus.HELD:
-        raise PartNotHeld(order_id=order_id, status=found[1].status.value if found else None)
-    part = found[1]
-    entry = settle_entry(order_id, part.store_id, part.amount, commission, platform_funded)  # checks the amounts
-    if not repo.move_parts([order_id], PartStatus.HELD, PartStatus.SETTLED, now, commission=commission,
-                           subsidy=platform_funded):
+    if part is None or part.status is not PartStatus.HELD:
+        raise PartNotHeld(order_id=order_id, status=part.status.value if part else None)
+    check_settlement(part.amount, commission, platform_funded)
+    rest = settlement_remainder(amount=part.amount, refunded=part.escrow_refunded, commission=commission,
+                                refunded_commission=part.refunded_commission, platform_funded=platform_funded,
+                                refunded_subsidy=part.refunded_subsidy)
+    entry = settle_entry(order_id, part.store_id, rest.amount, rest.commission, rest.subsidy)
+    if not repo.move_parts([order_id], PartStatus.HELD, PartStatus.SETTLED, now, commission=rest.commission,
+                           subsidy=rest.subsidy):
         return False
     post_entry_in(uow, entry, now)
-    BalanceRepo(uow.conn).credit(part.store_id, part.amount - commission + platform_funded, now)
+    credit_store_in(uow, part.store_id, rest.amount - rest.commission + rest.subsidy, f"recover:{order_id}", now)
     return True
 
 
+def credit_store_in(uow: UnitOfWork, store_id: str, amount: int, source: str, now: datetime) -> int:
+    """Credit the store's balance; what it owes is paid from the credit first (one `recovery` entry under `source`),
+    so a payout never pays out money owed. Returns what was recovered."""
+    balances, debts = BalanceRepo(uow.conn), DebtRepo(uow.conn)
+    balances.credit(store_id, amount, now)
+    recovered = recovery(debts.lock_owed(store_id), amount)
+    if not recovered or not debts.reduce(store_id, recovered, now):
+        return 0
+    balances.debit(store_id, recovered, now)
+    post_entry_in(uow, recovery_entry(source, store_id, recovered), now)
+    RefundRepo(uow.conn).insert(source, "recovery", now, store_id=store_id, amount=recovered)
+    return recovered
+
+
 def refund_order_in(uow: UnitOfWork, *, order_id: str, now: datetime) -> bool:
-    """held -> refunded: the order's money goes back from escrow to the consumer through the gateway.
+    """held -> refunded: what escrow still holds of the order goes back to the consumer through the gateway (a
+    paid order cancelled; partial refunds made before are not paid twice).
 
     False when it is already refunded; a part that is not held is refused.
     """
     repo = PaymentRepo(uow.conn)
-    found = repo.part(order_id)
-    if found is not None and found[1].status is PartStatus.REFUNDED:
+    part = repo.figures(order_id, lock=True)
+    if part is not None and part.status is PartStatus.REFUNDED:
         return False
-    if found is None or found[1].status is not PartStatus.HELD:
-        raise PartNotHeld(order_id=order_id, status=found[1].status.value if found else None)
-    payment_id, part = found
-    if not repo.move_parts([order_id], PartStatus.HELD, PartStatus.REFUNDED, now):
+    if part is None or part.status is not PartStatus.HELD:
+        raise PartNotHeld(order_id=order_id, status=part.status.value if part else None)
+    left = part.amount - part.refunded
+    if not repo.add_refund(order_id, PartStatus.HELD, left, now, held=True, target=PartStatus.REFUNDED):
         return False
-    entry = refund_entry(order_id, part.amount)
+    entry = refund_entry(order_id, left)
     post_entry_in(uow, entry, now)
-    payment = repo.get(payment_id, with_parts=False)
-    provider_named(payment.provider if payment else DEFAULT_PROVIDER).refund(
-        uow, reference=entry.source, amount=part.amount, now=now)
+    RefundRepo(uow.conn).insert(entry.source, "cancel", now, order_id=order_id, store_id=part.store_id,
+                                consumer_id=part.consumer_id, amount=left, from_escrow=left)
+    provider_named(part.provider).refund(uow, reference=entry.source, amount=left, now=now)
     return True
 
 
 def held_by_order_in(uow: UnitOfWork) -> dict[str, int]:
-    """The amount escrow holds per order (parts paid and not yet settled or refunded)."""
+    """The amount escrow holds per order (parts paid and not yet settled or refunded in full, less what partial
+    refunds took from escrow)."""
     return PaymentRepo(uow.conn).held_by_order()
+
+
+def escrow_refunded_by_order_in(uow: UnitOfWork) -> dict[str, int]:
+    """What refunds took from escrow per order, for the orders with such a refund."""
+    return PaymentRepo(uow.conn).escrow_refunded_by_order()
 
 
 def capture_in(rt: Runtime, uow: UnitOfWork, event: GatewayEvent, now: datetime) -> CaptureOutcome:

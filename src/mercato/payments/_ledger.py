@@ -7,28 +7,36 @@ from mercato.kernel.pagination import Page, clamp_limit, decode_id_cursor, page_
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWork
-from mercato.payments._platform_sales import check_platform_sales
+from mercato.payments._platform_sales import PLATFORM_STORE, check_platform_sales
 from mercato.payments.model import (
+    ADVANCES,
     ESCROW,
+    REVENUE,
     SUBSIDY,
     AccountBalance,
     LedgerProblem,
     PaymentStatus,
     PaymentView,
     PostedEntry,
+    check_account,
+    check_debts,
     check_escrow,
     check_journal,
     check_merchants,
+    check_part_refunds,
     check_subsidy,
 )
-from mercato.payments.repo import BalanceRepo, LedgerRepo, PaymentRepo, PayoutRepo
+from mercato.payments.repo import BalanceRepo, DebtRepo, LedgerRepo, PaymentRepo, PayoutRepo, RefundRepo
 
 
 def verify_in(uow: UnitOfWork) -> list[LedgerProblem]:
     """Every problem the ledger has, each saying where: an entry whose lines do not sum to zero (conservation),
-    lines without an entry, a captured payment without its capture entry, escrow that differs from the parts it
-    holds, a merchant account or merchant_balances row that differs from settlements (less commission, plus the
-    platform subsidy) less payouts, and a promotion subsidy account that differs from the settled subsidies."""
+    lines without an entry, a captured payment or an after-sales movement without its entry, escrow that differs
+    from what the parts hold (paid less refunded while held, not settled), a part's escrow refunds that differ from
+    its movements, a merchant account or merchant_balances row that differs from settlements less refunds,
+    recoveries and payouts, a debt that differs from the debts created less recovered, the promotion subsidy and
+    commission accounts against the settled figures less refunded shares, and the advances account against the
+    advances outstanding."""
     ledger, payments = LedgerRepo(uow.conn), PaymentRepo(uow.conn)
     problems = check_journal(ledger.entry_sums())
     orphans = ledger.orphan_line_total()
@@ -37,9 +45,29 @@ def verify_in(uow: UnitOfWork) -> list[LedgerProblem]:
     problems += [LedgerProblem("capture_posted", f"payment {payment_id}", "captured but no capture entry",
                                amount, 0) for payment_id, amount in payments.captured_without_entry()]
     problems += check_escrow(ledger.escrow_balance(), payments.held_total()) + check_platform_sales(uow)
-    problems += check_subsidy(ledger.balance(SUBSIDY), payments.settled_subsidy())
+    problems += _check_after_sales(uow)
     return problems + check_merchants(ledger.merchant_credits(), payments.settled_by_store(),
-                                      PayoutRepo(uow.conn).totals(), BalanceRepo(uow.conn).all())
+                                      PayoutRepo(uow.conn).totals(), BalanceRepo(uow.conn).all(),
+                                      RefundRepo(uow.conn).taken_by_store())
+
+
+def _check_after_sales(uow: UnitOfWork) -> list[LedgerProblem]:
+    ledger, payments, refunds = LedgerRepo(uow.conn), PaymentRepo(uow.conn), RefundRepo(uow.conn)
+    commission_back, subsidy_back = refunds.shares_after_settlement_total()
+    problems = [LedgerProblem("movement_posted", f"movement {source}", "recorded but no ledger entry", amount, 0)
+                for source, amount in refunds.without_entry()]
+    problems += check_part_refunds(payments.escrow_refunded_by_order(), refunds.escrow_refunded_by_order())
+    problems += check_subsidy(ledger.balance(SUBSIDY), payments.settled_subsidy() - subsidy_back)
+    problems += check_account("commission_revenue", REVENUE, "commission revenue differs from the settled "
+                              "commissions less the commission refunded",
+                              payments.settled_commission(exclude_store=PLATFORM_STORE) - commission_back,
+                              -ledger.balance(REVENUE))
+    problems += check_debts(ledger.debts_by_store(), refunds.debt_by_store(), DebtRepo(uow.conn).all())
+    problems += check_account("advances_outstanding", ADVANCES, "the advances account differs from the advances "
+                              "outstanding", refunds.outstanding(), ledger.balance(ADVANCES))
+    return problems + [LedgerProblem("advance_closed", f"advance {source}", "repaid and clawed back differ from "
+                                     "the movements", moved_repaid + moved_clawed, repaid + clawed)
+                       for source, repaid, moved_repaid, clawed, moved_clawed in refunds.advance_mismatches()]
 
 
 def _require_operator(principal: Principal) -> None:

@@ -1,5 +1,6 @@
-"""The merchant's money: its balance (pending in escrow, available, paid out) and withdrawals of the available
-balance through the provider's payout, limited by a conditional update so concurrent payouts never overdraw."""
+"""The merchant's money: its balance (pending in escrow, available, paid out, owed) and withdrawals of the available
+balance through the provider's payout, limited by a conditional update so concurrent payouts never overdraw and
+never pay out what the store owes."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from mercato.payments.model import (
     payout_entry,
 )
 from mercato.payments.provider import DEFAULT_PROVIDER, provider_named
-from mercato.payments.repo import BalanceRepo, PaymentRepo, PayoutRepo
+from mercato.payments.repo import BalanceRepo, DebtRepo, PaymentRepo, PayoutRepo
 from mercato.stores import service as stores
 from mercato.stores.model import Permission, StoreView
 
@@ -34,7 +35,7 @@ PAYOUT_SCOPE = "payments.payout"
 def balance_in(uow: UnitOfWork, store_id: str) -> MerchantBalance:
     return MerchantBalance(store_id=store_id, pending=PaymentRepo(uow.conn).held_total(store_id),
                            available=BalanceRepo(uow.conn).available(store_id),
-                           paid_out=PayoutRepo(uow.conn).total(store_id))
+                           paid_out=PayoutRepo(uow.conn).total(store_id), owed=DebtRepo(uow.conn).owed(store_id))
 
 
 def finance_stores(rt: Runtime, principal: Principal) -> list[StoreView]:
@@ -83,8 +84,9 @@ def request_payout(rt: Runtime, principal: Principal, store_id: str, amount: int
         stored = replay(uow, owner=store_id, scope=PAYOUT_SCOPE, key=idempotency_key, request=request, now=now)
         if stored is not None:
             return _payout_of(stored)
-        if not BalanceRepo(uow.conn).debit(store_id, amount, now):
-            raise PayoutExceedsAvailable(available=BalanceRepo(uow.conn).available(store_id), amount=amount)
+        if not BalanceRepo(uow.conn).debit(store_id, amount, now, keep_owed=True):  # money owed is not paid out
+            available = BalanceRepo(uow.conn).available(store_id) - DebtRepo(uow.conn).owed(store_id)
+            raise PayoutExceedsAvailable(available=max(available, 0), amount=amount)
         payout = PayoutView(id=new_id(), store_id=store_id, amount=amount, status="paid",
                             requested_by=principal.user_id, created_at=now)
         PayoutRepo(uow.conn).insert(payout)

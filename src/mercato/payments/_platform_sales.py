@@ -64,7 +64,8 @@ def settle_platform_sale_in(uow: UnitOfWork, *, payment_id: str, now: datetime) 
 def consumer_spend_in(uow: UnitOfWork, consumer_id: str, since: datetime) -> int:
     """What the consumer paid for orders captured since `since`, less what was refunded (a refunded part counts
     nothing); platform sales are not spend. Fen."""
-    query = sa.select(sa.func.coalesce(sa.func.sum(payment_parts.c.amount), 0)).select_from(
+    paid = payment_parts.c.amount - payment_parts.c.refunded  # partial refunds by after-sales count nothing either
+    query = sa.select(sa.func.coalesce(sa.func.sum(paid), 0)).select_from(
         payment_parts.join(payments, payments.c.id == payment_parts.c.payment_id)).where(
         payments.c.consumer_id == consumer_id, payments.c.status == PaymentStatus.CAPTURED.value,
         payments.c.captured_at >= since, payment_parts.c.store_id != PLATFORM_STORE,

@@ -31,6 +31,11 @@ class PaymentProvider(Protocol):
         """Send `amount` to the merchant's bank account; idempotent on `reference`."""
         ...
 
+    def claw_back(self, uow: UnitOfWork, *, reference: str, amount: int, now: datetime) -> None:
+        """Charge `amount` back to the consumer (a quick refund whose return never arrived); idempotent on
+        `reference`."""
+        ...
+
     def verify_callback(self, signature: str | None, body: bytes, now: datetime) -> GatewayEvent:
         """The event in a callback, if its signature is the provider's and recent; else a Callback* error."""
         ...

@@ -15,10 +15,13 @@ from sqlalchemy.engine import Connection
 from mercato.kernel.idgen import new_id
 from mercato.payments.model import (
     ESCROW,
+    MERCHANT_DEBT,
     MERCHANT_PREFIX,
     AccountBalance,
+    AdvanceView,
     LedgerEntry,
     LedgerLine,
+    PartFigures,
     PartStatus,
     PartView,
     PaymentPart,
@@ -26,15 +29,19 @@ from mercato.payments.model import (
     PaymentView,
     PayoutView,
     PostedEntry,
+    RefundMoved,
 )
 from mercato.payments.tables import (
     ledger_entries,
     ledger_lines,
     merchant_balances,
+    merchant_debts,
     payment_callbacks,
     payment_parts,
     payments,
     payouts,
+    quick_refund_advances,
+    refund_movements,
     sandbox_sessions,
     sandbox_transfers,
 )
@@ -46,7 +53,16 @@ def _insert(conn: Connection) -> Any:
 
 def _part(row: Any) -> PartView:
     return PartView(order_id=row.order_id, store_id=row.store_id, amount=row.amount, commission=row.commission,
-                    status=PartStatus(row.status), updated_at=row.updated_at)
+                    status=PartStatus(row.status), updated_at=row.updated_at, refunded=int(row.refunded))
+
+
+# What escrow holds of a held part: what was paid less what was refunded while held.
+HELD_AMOUNT = payment_parts.c.amount - payment_parts.c.escrow_refunded
+
+
+def _locked(conn: Connection, query: Any) -> Any:
+    """The query's rows locked until the end of the transaction (SQLite: the single writer already is)."""
+    return query.with_for_update() if conn.dialect.name == "postgresql" else query
 
 
 def _payment(row: Any, parts: Sequence[PartView] = ()) -> PaymentView:
@@ -134,21 +150,27 @@ class PaymentRepo:
         return sorted((_part(row) for row in self.conn.execute(query)), key=lambda p: p.order_id)
 
     def held_by_order(self) -> dict[str, int]:
-        query = sa.select(payment_parts.c.order_id, payment_parts.c.amount) \
+        query = sa.select(payment_parts.c.order_id, HELD_AMOUNT.label("held")) \
             .where(payment_parts.c.status == PartStatus.HELD.value)
-        return {row.order_id: int(row.amount) for row in self.conn.execute(query)}
+        return {row.order_id: int(row.held) for row in self.conn.execute(query)}
+
+    def escrow_refunded_by_order(self) -> dict[str, int]:
+        """What was refunded from escrow per order, for the orders with such a refund."""
+        query = sa.select(payment_parts.c.order_id, payment_parts.c.escrow_refunded) \
+            .where(payment_parts.c.escrow_refunded > 0)
+        return {row.order_id: int(row.escrow_refunded) for row in self.conn.execute(query)}
 
     def held_total(self, store_id: str | None = None) -> int:
-        query = sa.select(sa.func.coalesce(sa.func.sum(payment_parts.c.amount), 0)) \
+        query = sa.select(sa.func.coalesce(sa.func.sum(HELD_AMOUNT), 0)) \
             .where(payment_parts.c.status == PartStatus.HELD.value)
         if store_id is not None:
             query = query.where(payment_parts.c.store_id == store_id)
         return int(self.conn.execute(query).scalar_one())
 
     def settled_by_store(self) -> dict[str, int]:
-        """What settlement brought each store: amount less commission plus the platform subsidy, over its settled
-        parts."""
-        net = sa.func.sum(payment_parts.c.amount - sa.func.coalesce(payment_parts.c.commission, 0)
+        """What settlement brought each store: the amount released from escrow less commission plus the platform
+        subsidy, over its settled parts."""
+        net = sa.func.sum(HELD_AMOUNT - sa.func.coalesce(payment_parts.c.commission, 0)
                           + sa.func.coalesce(payment_parts.c.subsidy, 0))
         query = sa.select(payment_parts.c.store_id, net).where(payment_parts.c.status == PartStatus.SETTLED.value) \
             .group_by(payment_parts.c.store_id)
@@ -159,6 +181,42 @@ class PaymentRepo:
         query = sa.select(sa.func.coalesce(sa.func.sum(payment_parts.c.subsidy), 0)) \
             .where(payment_parts.c.status == PartStatus.SETTLED.value)
         return int(self.conn.execute(query).scalar_one())
+
+    def settled_commission(self, exclude_store: str) -> int:
+        """The commission settlement took over every settled part (but `exclude_store`'s: platform sales)."""
+        query = sa.select(sa.func.coalesce(sa.func.sum(payment_parts.c.commission), 0)).where(
+            payment_parts.c.status == PartStatus.SETTLED.value, payment_parts.c.store_id != exclude_store)
+        return int(self.conn.execute(query).scalar_one())
+
+    def figures(self, order_id: str, *, lock: bool = False) -> PartFigures | None:
+        """The order's part with its payment's payer and provider; its row locked when `lock`."""
+        query = sa.select(payment_parts, payments.c.consumer_id, payments.c.provider) \
+            .join(payments, payments.c.id == payment_parts.c.payment_id).where(payment_parts.c.order_id == order_id)
+        if lock and self.conn.dialect.name == "postgresql":
+            query = query.with_for_update(of=payment_parts)
+        row = self.conn.execute(query).first()
+        if row is None:
+            return None
+        return PartFigures(row.payment_id, row.consumer_id, row.provider, row.order_id, row.store_id,
+                           PartStatus(row.status), int(row.amount), int(row.refunded), int(row.escrow_refunded),
+                           int(row.refunded_commission), int(row.refunded_subsidy), int(row.commission or 0),
+                           int(row.subsidy or 0))
+
+    def add_refund(self, order_id: str, status: PartStatus, amount: int, now: datetime, *, held: bool,
+                   commission_share: int = 0, platform_share: int = 0, target: PartStatus | None = None) -> bool:
+        """Count a refund on the part, only while it is in `status` and the refund fits what is left; while held it
+        is also counted as refunded from escrow, with its shares (and the part moves to `target` when given)."""
+        c = payment_parts.c
+        values: dict[str, Any] = {"refunded": c.refunded + amount, "updated_at": now}
+        if held:
+            values |= {"escrow_refunded": c.escrow_refunded + amount,
+                       "refunded_commission": c.refunded_commission + commission_share,
+                       "refunded_subsidy": c.refunded_subsidy + platform_share}
+        if target is not None:
+            values["status"] = target.value
+        result = self.conn.execute(payment_parts.update().where(
+            c.order_id == order_id, c.status == status.value, c.refunded + amount <= c.amount).values(**values))
+        return result.rowcount == 1
 
     def captured_without_entry(self) -> list[tuple[str, int]]:
         """Captured payments (id, amount) with no `capture:` ledger entry."""
@@ -228,6 +286,12 @@ class LedgerRepo:
     def escrow_balance(self) -> int:
         return self.balance(ESCROW)
 
+    def debts_by_store(self) -> dict[str, int]:
+        """The merchant debt account's balance per store (from the lines' store ids), stores with lines only."""
+        query = sa.select(ledger_lines.c.store_id, sa.func.sum(ledger_lines.c.amount)) \
+            .where(ledger_lines.c.account == MERCHANT_DEBT).group_by(ledger_lines.c.store_id)
+        return {str(store_id): int(total) for store_id, total in self.conn.execute(query)}
+
     def merchant_credits(self) -> dict[str, int]:
         """Each merchant account's credit balance (what the platform owes the store), by store id."""
         query = sa.select(ledger_lines.c.account, sa.func.sum(ledger_lines.c.amount)) \
@@ -290,12 +354,24 @@ class BalanceRepo:
             index_elements=["store_id"],
             set_={"available": merchant_balances.c.available + insert.excluded.available, "updated_at": now}))
 
-    def debit(self, store_id: str, amount: int, now: datetime) -> bool:
-        """Take `amount` only if that much is available: two concurrent payouts can never overdraw."""
+    def debit(self, store_id: str, amount: int, now: datetime, *, keep_owed: bool = False) -> bool:
+        """Take `amount` only if that much is available: two concurrent payouts can never overdraw. With
+        `keep_owed`, what the store owes (merchant_debts) is not available to take."""
+        available: sa.ColumnElement[Any] = merchant_balances.c.available
+        if keep_owed:
+            owed = sa.select(merchant_debts.c.owed).where(merchant_debts.c.store_id == store_id).scalar_subquery()
+            available = available - sa.func.coalesce(owed, 0)
         result = self.conn.execute(merchant_balances.update().where(
-            merchant_balances.c.store_id == store_id, merchant_balances.c.available >= amount)
+            merchant_balances.c.store_id == store_id, available >= amount)
             .values(available=merchant_balances.c.available - amount, updated_at=now))
         return result.rowcount == 1
+
+    def lock_available(self, store_id: str) -> int:
+        """The available balance, its row locked until the end of the transaction (0 when the store has none)."""
+        query = _locked(self.conn, sa.select(merchant_balances.c.available)
+                        .where(merchant_balances.c.store_id == store_id))
+        value = self.conn.execute(query).scalar_one_or_none()
+        return int(value) if value is not None else 0
 
     def available(self, store_id: str) -> int:
         query = sa.select(merchant_balances.c.available).where(merchant_balances.c.store_id == store_id)
@@ -305,6 +381,162 @@ class BalanceRepo:
     def all(self) -> dict[str, int]:
         query = sa.select(merchant_balances.c.store_id, merchant_balances.c.available)
         return {store_id: int(available) for store_id, available in self.conn.execute(query)}
+
+
+class DebtRepo:
+    """merchant_debts: what each store owes the platform, changed only by conditional updates."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, store_id: str, amount: int, now: datetime) -> None:
+        insert = _insert(self.conn)(merchant_debts).values(store_id=store_id, owed=amount, updated_at=now)
+        self.conn.execute(insert.on_conflict_do_update(
+            index_elements=["store_id"], set_={"owed": merchant_debts.c.owed + insert.excluded.owed,
+                                               "updated_at": now}))
+
+    def owed(self, store_id: str) -> int:
+        query = sa.select(merchant_debts.c.owed).where(merchant_debts.c.store_id == store_id)
+        value = self.conn.execute(query).scalar_one_or_none()
+        return int(value) if value is not None else 0
+
+    def lock_owed(self, store_id: str) -> int:
+        """What the store owes, its row locked until the end of the transaction."""
+        query = _locked(self.conn, sa.select(merchant_debts.c.owed).where(merchant_debts.c.store_id == store_id))
+        value = self.conn.execute(query).scalar_one_or_none()
+        return int(value) if value is not None else 0
+
+    def reduce(self, store_id: str, amount: int, now: datetime) -> bool:
+        result = self.conn.execute(merchant_debts.update().where(
+            merchant_debts.c.store_id == store_id, merchant_debts.c.owed >= amount)
+            .values(owed=merchant_debts.c.owed - amount, updated_at=now))
+        return result.rowcount == 1
+
+    def all(self) -> dict[str, int]:
+        query = sa.select(merchant_debts.c.store_id, merchant_debts.c.owed)
+        return {store_id: int(owed) for store_id, owed in self.conn.execute(query)}
+
+
+def _advance(row: Any) -> AdvanceView:
+    return AdvanceView(row.source, row.consumer_id, row.order_id, int(row.amount), int(row.repaid),
+                       int(row.clawed_back))
+
+
+class RefundRepo:
+    """refund_movements (one row per after-sales money movement, keyed by its source) and quick_refund_advances."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def moved(self, source: str) -> RefundMoved | None:
+        """The movement already made under `source`, as a repeat; None when there is none."""
+        row = self.conn.execute(sa.select(refund_movements).where(refund_movements.c.source == source)).first()
+        if row is None:
+            return None
+        return RefundMoved(row.source, int(row.amount), int(row.from_escrow), int(row.from_merchant),
+                           int(row.merchant_debt), repeated=True)
+
+    def insert(self, source: str, kind: str, now: datetime, **values: Any) -> bool:
+        """Record a movement; False (nothing written) when its source is already recorded."""
+        figures = {"from_escrow": 0, "from_merchant": 0, "merchant_debt": 0, "commission_share": 0,
+                   "platform_share": 0, "advance_repaid": 0} | values
+        query = (_insert(self.conn)(refund_movements).values(source=source, kind=kind, created_at=now, **figures)
+                 .on_conflict_do_nothing(index_elements=["source"]).returning(refund_movements.c.source))
+        return self.conn.execute(query).first() is not None
+
+    def shares_after_settlement(self, order_id: str) -> tuple[int, int]:
+        """(commission shares, platform shares) of the order's refunds made after settlement."""
+        c = refund_movements.c
+        query = sa.select(sa.func.coalesce(sa.func.sum(c.commission_share), 0),
+                          sa.func.coalesce(sa.func.sum(c.platform_share), 0)).where(
+            c.order_id == order_id, c.kind == "refund", c.from_escrow == 0)
+        commission, platform = self.conn.execute(query).one()
+        return int(commission), int(platform)
+
+    def insert_advance(self, source: str, consumer_id: str, order_id: str, amount: int, now: datetime) -> bool:
+        query = (_insert(self.conn)(quick_refund_advances)
+                 .values(source=source, consumer_id=consumer_id, order_id=order_id, amount=amount, repaid=0,
+                         clawed_back=0, created_at=now, updated_at=now)
+                 .on_conflict_do_nothing(index_elements=["source"]).returning(quick_refund_advances.c.source))
+        return self.conn.execute(query).first() is not None
+
+    def lock_advance(self, source: str) -> AdvanceView | None:
+        query = _locked(self.conn, sa.select(quick_refund_advances).where(quick_refund_advances.c.source == source))
+        row = self.conn.execute(query).first()
+        return _advance(row) if row is not None else None
+
+    def close_advance(self, source: str, now: datetime, *, repaid: int = 0, clawed_back: int = 0) -> bool:
+        """Count a repayment or a clawback on the advance, only if it fits what is outstanding."""
+        c = quick_refund_advances.c
+        result = self.conn.execute(quick_refund_advances.update().where(
+            c.source == source, c.repaid + c.clawed_back + repaid + clawed_back <= c.amount)
+            .values(repaid=c.repaid + repaid, clawed_back=c.clawed_back + clawed_back, updated_at=now))
+        return result.rowcount == 1
+
+    def outstanding(self, *, consumer_id: str | None = None, order_id: str | None = None) -> int:
+        """The sum of advances not yet repaid or clawed back: the consumer's, the order's, or everyone's."""
+        c = quick_refund_advances.c
+        query = sa.select(sa.func.coalesce(sa.func.sum(c.amount - c.repaid - c.clawed_back), 0))
+        if consumer_id is not None:
+            query = query.where(c.consumer_id == consumer_id)
+        if order_id is not None:
+            query = query.where(c.order_id == order_id)
+        return int(self.conn.execute(query).scalar_one())
+
+    # --- for ledger verify ------------------------------------------------------------------------------------
+
+    def taken_by_store(self) -> dict[str, int]:
+        """What refunds after settlement and debt recoveries took from each store's balance."""
+        c = refund_movements.c
+        taken = sa.case((c.kind == "recovery", c.amount), else_=c.from_merchant)
+        query = sa.select(c.store_id, sa.func.sum(taken)).where(c.kind.in_(["refund", "recovery"])) \
+            .group_by(c.store_id)
+        return {store_id: int(total) for store_id, total in self.conn.execute(query) if int(total)}
+
+    def debt_by_store(self) -> dict[str, int]:
+        """Debts created less recovered, per store."""
+        c = refund_movements.c
+        owed = sa.case((c.kind == "recovery", -c.amount), else_=c.merchant_debt)
+        query = sa.select(c.store_id, sa.func.sum(owed)).where(c.kind.in_(["refund", "recovery"])) \
+            .group_by(c.store_id)
+        return {store_id: int(total) for store_id, total in self.conn.execute(query) if int(total)}
+
+    def shares_after_settlement_total(self) -> tuple[int, int]:
+        """(commission shares, platform shares) of every refund made after settlement."""
+        c = refund_movements.c
+        query = sa.select(sa.func.coalesce(sa.func.sum(c.commission_share), 0),
+                          sa.func.coalesce(sa.func.sum(c.platform_share), 0)).where(
+            c.kind == "refund", c.from_escrow == 0)
+        commission, platform = self.conn.execute(query).one()
+        return int(commission), int(platform)
+
+    def escrow_refunded_by_order(self) -> dict[str, int]:
+        """What refunds (partial, and a paid order's cancellation) took from escrow, per order."""
+        c = refund_movements.c
+        query = sa.select(c.order_id, sa.func.sum(c.from_escrow)).where(c.kind.in_(["refund", "cancel"]),
+                                                                         c.from_escrow > 0) \
+            .group_by(c.order_id)
+        return {order_id: int(total) for order_id, total in self.conn.execute(query)}
+
+    def advance_mismatches(self) -> list[tuple[str, int, int, int, int]]:
+        """Advances whose repaid or clawed-back figures differ from their movements:
+        (source, repaid, repaid by movements, clawed back, clawed back by movements)."""
+        c, a = refund_movements.c, quick_refund_advances.c
+        repaid = sa.select(sa.func.coalesce(sa.func.sum(c.advance_repaid), 0)) \
+            .where(c.advance_source == a.source, c.kind == "refund").scalar_subquery()
+        clawed = sa.select(sa.func.coalesce(sa.func.sum(c.amount), 0)) \
+            .where(c.advance_source == a.source, c.kind == "clawback").scalar_subquery()
+        query = sa.select(a.source, a.repaid, repaid.label("moved_repaid"), a.clawed_back,
+                          clawed.label("moved_clawed")).where(sa.or_(a.repaid != repaid, a.clawed_back != clawed))
+        return [(r.source, int(r.repaid), int(r.moved_repaid), int(r.clawed_back), int(r.moved_clawed))
+                for r in self.conn.execute(query.order_by(a.source))]
+
+    def without_entry(self) -> list[tuple[str, int]]:
+        """Movements (source, amount) with no ledger entry of their source."""
+        missing = ~sa.exists().where(ledger_entries.c.source == refund_movements.c.source)
+        query = sa.select(refund_movements.c.source, refund_movements.c.amount).where(missing) \
+            .order_by(refund_movements.c.source)
+        return [(row.source, int(row.amount)) for row in self.conn.execute(query)]
 
 
 def _payout(row: Any) -> PayoutView:

@@ -1,6 +1,7 @@
 """The sandbox payment gateway, kept in the platform's own database but behaving like a real one: a checkout session
 with its own page where the consumer approves or declines, then a signed callback delivered asynchronously by a
-durable job (after a delay, and twice when configured), plus refunds and payouts it records as transfers."""
+durable job (after a delay, and twice when configured), plus refunds, payouts and clawbacks it records as
+transfers."""
 
 from __future__ import annotations
 
@@ -70,6 +71,9 @@ class SandboxGateway:
 
     def payout(self, uow: UnitOfWork, *, reference: str, amount: int, now: datetime) -> None:
         SandboxRepo(uow.conn).transfer("payout", reference, amount, now)
+
+    def claw_back(self, uow: UnitOfWork, *, reference: str, amount: int, now: datetime) -> None:
+        SandboxRepo(uow.conn).transfer("clawback", reference, amount, now)
 
     def verify_callback(self, signature: str | None, body: bytes, now: datetime) -> GatewayEvent:
         verify_signature(self.key, signature, body, int(now.timestamp()))

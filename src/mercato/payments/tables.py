@@ -30,6 +30,12 @@ payment_parts = sa.Table(
     sa.Column("subsidy", sa.BigInteger, nullable=True),  # set at settlement: what the platform paid for discounts
     sa.Column("status", sa.String(16), nullable=False),  # pending | held | settled | refunded | void
     timestamp("updated_at"),
+    # After-sales: refunded so far (from escrow and after settlement), the part of it taken from escrow, and the
+    # commission and platform shares of the refunds made while held (settlement takes them off the order's figures).
+    sa.Column("refunded", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("escrow_refunded", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("refunded_commission", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("refunded_subsidy", sa.BigInteger, nullable=False, server_default="0"),
     sa.CheckConstraint("amount > 0", name="amount_positive"),
 )
 
@@ -57,6 +63,53 @@ merchant_balances = sa.Table(
     sa.Column("available", sa.BigInteger, nullable=False),
     timestamp("updated_at"),
     sa.CheckConstraint("available >= 0", name="available_non_negative"),
+)
+
+merchant_debts = sa.Table(
+    "merchant_debts", metadata,
+    sa.Column("store_id", sa.String(26), primary_key=True),
+    sa.Column("owed", sa.BigInteger, nullable=False),  # refunds after settlement the balance could not cover
+    timestamp("updated_at"),
+    sa.CheckConstraint("owed >= 0", name="owed_non_negative"),
+)
+
+# Every after-sales money movement, one row per business source (its idempotency key and its ledger entry's source):
+# a refund (from escrow, or from the merchant and as debt), a quick-refund advance, a clawback, a debt recovery.
+refund_movements = sa.Table(
+    "refund_movements", metadata,
+    sa.Column("source", sa.String(120), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # refund | cancel | advance | clawback | recovery
+    sa.Column("order_id", sa.String(26), nullable=True, index=True),
+    sa.Column("store_id", sa.String(26), nullable=True, index=True),
+    sa.Column("consumer_id", sa.String(26), nullable=True, index=True),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("from_escrow", sa.BigInteger, nullable=False),
+    sa.Column("from_merchant", sa.BigInteger, nullable=False),
+    sa.Column("merchant_debt", sa.BigInteger, nullable=False),
+    sa.Column("commission_share", sa.BigInteger, nullable=False),
+    sa.Column("platform_share", sa.BigInteger, nullable=False),
+    sa.Column("advance_repaid", sa.BigInteger, nullable=False),  # what of the amount repaid an advance
+    sa.Column("advance_source", sa.String(120), nullable=True, index=True),
+    timestamp("created_at"),
+    sa.CheckConstraint("amount >= 0 AND from_escrow >= 0 AND from_merchant >= 0 AND merchant_debt >= 0 AND "
+                       "commission_share >= 0 AND platform_share >= 0 AND advance_repaid >= 0",
+                       name="figures_non_negative"),
+)
+
+# Quick refunds the platform advanced: outstanding = amount - repaid - clawed_back, changed by conditional updates.
+quick_refund_advances = sa.Table(
+    "quick_refund_advances", metadata,
+    sa.Column("source", sa.String(120), primary_key=True),
+    sa.Column("consumer_id", sa.String(26), nullable=False, index=True),
+    sa.Column("order_id", sa.String(26), nullable=False, index=True),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("repaid", sa.BigInteger, nullable=False),
+    sa.Column("clawed_back", sa.BigInteger, nullable=False),
+    timestamp("created_at"),
+    timestamp("updated_at"),
+    sa.CheckConstraint("amount > 0", name="amount_positive"),
+    sa.CheckConstraint("repaid >= 0 AND clawed_back >= 0 AND repaid + clawed_back <= amount",
+                       name="closed_within_amount"),
 )
 
 payouts = sa.Table(
@@ -94,7 +147,7 @@ sandbox_sessions = sa.Table(
 sandbox_transfers = sa.Table(
     "sandbox_transfers", metadata,
     id_column(),
-    sa.Column("kind", sa.String(16), nullable=False),  # refund | payout
+    sa.Column("kind", sa.String(16), nullable=False),  # refund | payout | clawback
     sa.Column("reference", sa.String(120), nullable=False, unique=True),  # the ledger source it pays out
     sa.Column("amount", sa.BigInteger, nullable=False),
     timestamp("created_at"),

@@ -208,11 +208,14 @@ def _require_operator(principal: Principal) -> None:
 
 
 def verify_ledger(rt: Runtime) -> list[LedgerProblem]:
-    """The payments checks plus trade's: escrow holds, per order, exactly the total of each paid or shipped order."""
+    """The payments checks (conservation, escrow, merchant balances and debts, quick-refund advances) plus trade's:
+    escrow holds, per order, exactly the total of each paid or shipped order less what refunds took from escrow."""
     with rt.uow(read_only=True) as uow:
         problems = list(payments.verify_in(uow))
         held = payments.held_by_order_in(uow)
-        expected = OrderRepo(uow.conn).held_expected()
+        refunded = payments.escrow_refunded_by_order_in(uow)
+        expected = {order_id: total - refunded.get(order_id, 0)
+                    for order_id, total in OrderRepo(uow.conn).held_expected().items()}
     return problems + [_problem(m.order_id, m.expected, m.held) for m in escrow_mismatches(expected, held)]
 
 

@@ -28,6 +28,7 @@ class MerchantBalance:
     pending: int  # held in escrow for this store's orders
     available: int  # settled and not yet paid out
     paid_out: int
+    owed: int = 0  # refunds after settlement the balance could not cover: paid first from the next settlements
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,9 @@ class EntryKind(StrEnum):
     REFUND = "refund"
     PAYOUT = "payout"
     SALE = "sale"  # escrow releases a platform sale (membership, saving card) to platform revenue
+    ADVANCE = "advance"  # the platform pays a quick refund to the consumer from its own account
+    CLAWBACK = "clawback"  # an advance whose return never arrived is charged back to the consumer
+    RECOVERY = "recovery"  # a credit to a merchant's balance pays its debt first
 
 
 # --- errors ---------------------------------------------------------------------------------------------------------
@@ -137,6 +140,7 @@ class PartView:
     commission: int | None
     status: PartStatus
     updated_at: datetime
+    refunded: int = 0  # refunded so far by after-sales (from escrow or after settlement)
 
 
 @dataclass(frozen=True, slots=True)
