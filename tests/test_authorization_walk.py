@@ -99,7 +99,9 @@ def world(client: TestClient, rt: Runtime) -> dict[str, Any]:
         "token_id": _first_token_id(victim_tokens), "payment_id": victim_payment,
         "address_id": "01HZZZZZZZZZZZZZZZZZZZZZZZ", "order_no": "12345678901234567890",
         "job_id": "01HZZZZZZZZZZZZZZZZZZZZZZZ",
+        "request_no": "123456789012345678",  # a refund request (aftersales): nobody's, so 404 for every actor
         "promotion_id": coupon.json()["id"], "action": "end",
+        "review_id": "01HZZZZZZZZZZZZZZZZZZZZZZZ",  # a review nobody wrote: 404 for every actor
     }
     return {"params": params, "actors": {"consumer": consumer, "other-store merchant": intruder}}
 

@@ -1,1 +1,0 @@
-"""aftersales model: the pure rules of refunds, returns and disputes."""
