@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 
+from mercato.credit.cli import app as credit_app
 from mercato.kernel.commands import DatabaseUrl
 from mercato.recommend.cli import app as recommend_app
 from mercato.search.cli import app as search_app
@@ -29,6 +30,7 @@ app.add_typer(ledger_app, name="ledger")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(recommend_app, name="recommend")
 app.add_typer(search_app, name="search")
+app.add_typer(credit_app, name="credit")
 console = Console()
 
 def _settings(database_url: str | None) -> Settings:

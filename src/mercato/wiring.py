@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mercato.accounts import service as accounts_service
 from mercato.aftersales import service as aftersales_service
 from mercato.catalog import service as catalog_service
 from mercato.catalog.model import ProductsChanged
-from mercato.credit import service as credit_service
+from mercato.credit.model import FACTS_WINDOW, RECORD_WINDOW, CreditFacts
+from mercato.credit.rating import Rater
 from mercato.inventory.model import StockLevelChanged
 from mercato.kernel.events import EventBus
 from mercato.kernel.jobs import Handler
@@ -60,12 +62,33 @@ def _recent_paid_units(uow: UnitOfWork, now: datetime) -> dict[str, int]:
 SEARCH_INDEXER = Indexer(sales=_recent_paid_units)
 
 
+def _credit_facts(uow: UnitOfWork, consumer_id: str, now: datetime) -> CreditFacts:
+    """The credit rating's facts from the capabilities above credit, as plain values: shopping and refunds over the
+    past 12 months, misconduct (lost disputes, returns never shipped back, clawbacks) over the past two years."""
+    since, record_since = now - FACTS_WINDOW, now - RECORD_WINDOW
+    joined = accounts_service.get_user_in(uow, consumer_id).created_at
+    trade = trade_service.credit_facts_in(uow, consumer_id, since)
+    refunds = aftersales_service.credit_facts_in(uow, consumer_id, since)
+    record = aftersales_service.credit_facts_in(uow, consumer_id, record_since)
+    reviews = reviews_service.credit_facts_in(uow, consumer_id)
+    return CreditFacts(
+        account_age_days=max((now - joined).days, 0), completed_orders_12m=trade.completed_orders,
+        spend_12m=trade.spend, largest_order_12m=trade.largest_order, orders_paid=trade.orders_paid,
+        orders_unpaid_timeout=trade.orders_unpaid_timeout, refunds_12m=refunds.refunds,
+        refunds_buyer_fault_12m=refunds.refunds_buyer_fault, disputes_lost=record.disputes_lost,
+        returns_never_shipped=record.returns_never_shipped, clawbacks=record.clawbacks,
+        helpful_reviews=reviews.helpful_reviews, violations=reviews.violations)
+
+
+CREDIT_RATER = Rater(facts=_credit_facts)
+
+
 def job_handlers() -> dict[str, Handler]:
     """Every durable job kind and the use case that runs it."""
     handlers: dict[str, Handler] = {}
     for capability in (trade_service.JOB_HANDLERS, payments_service.JOB_HANDLERS, pricing_service.JOB_HANDLERS,
                        membership_service.JOB_HANDLERS, search_shops.JOB_HANDLERS, SEARCH_INDEXER.job_handlers,
-                       recommend_service.JOB_HANDLERS, credit_service.JOB_HANDLERS,
+                       recommend_service.JOB_HANDLERS, CREDIT_RATER.job_handlers,
                        aftersales_service.JOB_HANDLERS, reviews_service.JOB_HANDLERS,
                        reviews_abuse_service.JOB_HANDLERS):
         overlap = handlers.keys() & capability.keys()

@@ -24,8 +24,8 @@ def test_a_consumer_buys_a_membership_and_reads_it_active_after_the_capture(
     assert client.post("/api/v1/me/membership", headers=headers).json() == body
     capture(rt, body["payment_id"])
     read = client.get("/api/v1/me/membership", headers=headers).json()
-    assert (read["member_until"], read["points"], read["price"], read["pending"]) == (
-        "2027-11-11T10:00:00Z", 0, {"min_points": 0, "price": 8800}, None)
+    assert (read["member_until"], read["score"], read["price"], read["pending"]) == (
+        "2027-11-11T10:00:00Z", 500, {"min_score": 0, "price": 8800}, None)
 
 
 def test_the_saving_card_is_bought_and_auto_renew_switched(client: TestClient, rt: Runtime, consumer: Principal,
@@ -56,9 +56,9 @@ def test_a_friend_accepts_an_invitation_by_code(client: TestClient, rt: Runtime,
 def test_the_operator_edits_the_price_table_and_a_bad_one_is_refused(client: TestClient, rt: Runtime,
                                                                      operator: Principal,
                                                                      consumer: Principal) -> None:
-    table = [{"min_points": 0, "price": 9900}, {"min_points": 500, "price": 0}]
+    table = [{"min_score": 0, "price": 9900}, {"min_score": 500, "price": 0}]
     assert client.put("/api/v1/ops/membership/prices", json=table, headers=bearer(rt, operator)).json() == table
-    bad = client.put("/api/v1/ops/membership/prices", json=[{"min_points": 5, "price": 1}],
+    bad = client.put("/api/v1/ops/membership/prices", json=[{"min_score": 5, "price": 1}],
                      headers=bearer(rt, operator))
     assert (bad.status_code, bad.json()["code"]) == (400, "price_table_invalid")
     denied = client.put("/api/v1/ops/membership/prices", json=table, headers=bearer(rt, consumer))

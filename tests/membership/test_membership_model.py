@@ -1,4 +1,4 @@
-"""The membership rules as plain values: calendar months and years, points and the price tiers, the operator's
+"""The membership rules as plain values: calendar months and years, the price tiers by credit score, the operator's
 forms, address keys and the invite refusal rule."""
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from mercato.membership.model import (
     parse_grants,
     parse_price,
     parse_price_table,
-    points_from_spend,
     price_for,
     refusal,
 )
@@ -47,25 +46,26 @@ def test_a_purchase_while_in_force_starts_at_the_end_otherwise_now() -> None:
     assert extended_start(at(2026, 5, 1), None) == at(2026, 5, 1)
 
 
-@given(st.integers(min_value=-10**9, max_value=10**12))
-def test_points_are_whole_yuan_of_spend_and_never_negative(spend: int) -> None:
-    assert points_from_spend(spend) == max(spend, 0) // 100
+@pytest.mark.parametrize(("score", "price", "following"), [
+    (350, 8800, 600), (599, 8800, 600), (600, 6800, 700), (799, 3800, 800), (800, 0, None), (950, 0, None)])
+def test_the_default_tiers_follow_the_credit_tiers(score: int, price: int, following: int | None) -> None:
+    assert price_for(score, DEFAULT_PRICE_TABLE).price == price
+    upper = next_tier(score, DEFAULT_PRICE_TABLE)
+    assert (upper.min_score if upper else None) == following
 
 
-@pytest.mark.parametrize(("points", "price", "following"), [
-    (0, 8800, 1000), (999, 8800, 1000), (1000, 6800, 5000), (19999, 3800, 20000), (20000, 0, None)])
-def test_the_default_tiers(points: int, price: int, following: int | None) -> None:
-    assert price_for(points, DEFAULT_PRICE_TABLE).price == price
-    upper = next_tier(points, DEFAULT_PRICE_TABLE)
-    assert (upper.min_points if upper else None) == following
+@given(st.integers(min_value=350, max_value=950), st.integers(min_value=0, max_value=600))
+def test_a_better_credit_score_never_pays_more(score: int, better: int) -> None:
+    assert price_for(min(score + better, 950), DEFAULT_PRICE_TABLE).price <= price_for(score, DEFAULT_PRICE_TABLE).price
 
 
-def test_the_operators_table_form_reads_points_and_yuan() -> None:
-    assert parse_price_table(" 0 88\n\n1000 68.5\n5000 0.01 ") == (
-        PriceTier(0, 8800), PriceTier(1000, 6850), PriceTier(5000, 1))
+def test_the_operators_table_form_reads_scores_and_yuan() -> None:
+    assert parse_price_table(" 0 88\n\n600 68.5\n800 0.01 ") == (
+        PriceTier(0, 8800), PriceTier(600, 6850), PriceTier(800, 1))
 
 
-@pytest.mark.parametrize("text", ["", "5 10", "0 10\n0 5", "0 10\n9 x", "0 1.234", "0 10 3", "0 -1", "zero 1"])
+@pytest.mark.parametrize("text", ["", "5 10", "0 10\n951 5", "0 10\n0 5", "0 10\n9 x", "0 1.234", "0 10 3", "0 -1",
+                                  "zero 1"])
 def test_a_bad_table_form_is_refused(text: str) -> None:
     with pytest.raises(PriceTableInvalid):
         parse_price_table(text)

@@ -72,7 +72,7 @@ def test_the_operator_edits_the_price_table_and_a_bad_one_changes_nothing(client
                                                                           operator: Principal) -> None:
     log_in(client, rt, operator)
     page = client.get("/ops/membership")
-    assert "0 88.00\n1000 68.00\n5000 38.00\n20000 0.00" in page.text
+    assert "0 88.00\n600 68.00\n700 38.00\n800 0.00" in page.text
     saved = client.post("/ops/membership/prices", data={"csrf_token": csrf_from(page.text),
                                                         "tiers": "0 99\n800 49.50"})
     assert "Saved" in saved.text

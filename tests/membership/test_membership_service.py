@@ -1,4 +1,4 @@
-"""The paid membership through the membership service, on both databases: the price by points tier, activation on
+"""The paid membership through the membership service, on both databases: the price by credit score tier, activation on
 capture (once, however often the gateway calls back), expiry, extension, an unpaid purchase expiring with its
 payment, the operator's price table, and a clean ledger after purchases."""
 
@@ -9,32 +9,25 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from membership_helpers import capture, rows, run_jobs
 
+from mercato.credit import service as credit
+from mercato.credit.model import CreditScore, tier_of
 from mercato.kernel.errors import AccessDenied
-from mercato.kernel.idgen import new_id
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.membership import service as membership
 from mercato.membership.model import MembershipStatus, PriceTableInvalid, PriceTier
 from mercato.membership.tables import membership_price_tiers, memberships
 from mercato.payments import service as payments
-from mercato.payments.model import PaymentPart
 from mercato.trade import service as trade
 
 START = datetime(2026, 11, 11, 10, 0, tzinfo=UTC)
 
 
-def spend(rt: Runtime, consumer: Principal, amount: int, *, refund: bool = False) -> None:
-    """The consumer paid `amount` fen for an order of a store (refunded afterwards when `refund`)."""
-    order_id = new_id()
+def rated(rt: Runtime, consumer: Principal, value: int) -> None:
+    """The consumer's credit score is now `value`."""
     with rt.uow() as uow:
-        ref = payments.create_payment_in(uow, consumer_id=consumer.user_id, parts=[PaymentPart(order_id, "s1", amount)],
-                                         now=rt.clock.now(), expires_at=rt.clock.now() + timedelta(minutes=15))
+        credit.store_score_in(uow, consumer.user_id, CreditScore(value, tier_of(value), ()), rt.clock.now())
         uow.commit()
-    capture(rt, ref.id)
-    if refund:
-        with rt.uow() as uow:
-            payments.refund_order_in(uow, order_id=order_id, now=rt.clock.now())
-            uow.commit()
 
 
 def is_member(rt: Runtime, consumer: Principal) -> bool:
@@ -42,23 +35,18 @@ def is_member(rt: Runtime, consumer: Principal) -> bool:
         return membership.is_member_in(uow, consumer.user_id, rt.clock.now())
 
 
-@pytest.mark.parametrize(("paid", "points", "price"), [
-    (0, 0, 8800), (99_999, 999, 8800), (100_000, 1000, 6800), (499_999, 4999, 6800), (500_000, 5000, 3800),
-    (2_000_000, 20000, 0)])
-def test_the_price_follows_the_tier_the_points_of_the_past_year_reach(
-        rt: Runtime, consumer: Principal, paid: int, points: int, price: int) -> None:
-    if paid:
-        spend(rt, consumer, paid)
+@pytest.mark.parametrize(("score", "price"), [
+    (350, 8800), (599, 8800), (600, 6800), (699, 6800), (700, 3800), (800, 0), (950, 0)])
+def test_the_price_follows_the_tier_the_credit_score_reaches(
+        rt: Runtime, consumer: Principal, score: int, price: int) -> None:
+    rated(rt, consumer, score)
     overview = membership.membership_overview(rt, consumer)
-    assert (overview.points, overview.quote.price) == (points, price)
+    assert (overview.score, overview.quote.price) == (score, price)
 
 
-def test_refunds_and_spend_older_than_a_year_earn_no_points(rt: Runtime, consumer: Principal) -> None:
-    spend(rt, consumer, 300_000)
-    rt.clock.advance(timedelta(days=366))  # type: ignore[attr-defined]
-    spend(rt, consumer, 150_000)
-    spend(rt, consumer, 90_000, refund=True)
-    assert membership.membership_overview(rt, consumer).points == 1500
+def test_a_consumer_not_rated_yet_stands_at_the_base_score(rt: Runtime, consumer: Principal) -> None:
+    overview = membership.membership_overview(rt, consumer)
+    assert (overview.score, overview.quote, overview.next_tier) == (500, PriceTier(0, 8800), PriceTier(600, 6800))
 
 
 def test_buying_creates_a_payment_at_the_quoted_price_and_no_benefits_yet(rt: Runtime, consumer: Principal) -> None:
@@ -125,7 +113,7 @@ def test_an_unpaid_purchase_expires_with_its_payment(rt: Runtime, consumer: Prin
 
 
 def test_a_free_tier_activates_at_once_without_a_payment(rt: Runtime, consumer: Principal) -> None:
-    spend(rt, consumer, 2_000_000)
+    rated(rt, consumer, 820)
     purchase = membership.buy_membership(rt, consumer)
     assert (purchase.status, purchase.price, purchase.payment_id) == (MembershipStatus.ACTIVE, 0, None)
     assert is_member(rt, consumer)
@@ -133,10 +121,10 @@ def test_a_free_tier_activates_at_once_without_a_payment(rt: Runtime, consumer: 
 
 def test_the_operator_sets_the_price_table_and_the_quote_follows(rt: Runtime, consumer: Principal,
                                                                  operator: Principal) -> None:
-    spend(rt, consumer, 50_000)
-    membership.set_price_table(rt, operator, [PriceTier(0, 9900), PriceTier(300, 5000)])
-    assert membership.price_table(rt) == (PriceTier(0, 9900), PriceTier(300, 5000))
-    assert membership.membership_overview(rt, consumer).quote == PriceTier(300, 5000)
+    rated(rt, consumer, 640)
+    membership.set_price_table(rt, operator, [PriceTier(0, 9900), PriceTier(620, 5000), PriceTier(900, 0)])
+    assert membership.price_table(rt) == (PriceTier(0, 9900), PriceTier(620, 5000), PriceTier(900, 0))
+    assert membership.membership_overview(rt, consumer).quote == PriceTier(620, 5000)
     assert membership.buy_membership(rt, consumer).price == 5000
 
 

@@ -233,7 +233,7 @@ def test_the_timeout_closes_the_payment_cancels_the_orders_and_releases_the_stoc
     fill_cart(rt, world)
     placed = preview_and_place(rt, world)
     assert run_jobs(rt, timedelta(minutes=14)) == 0
-    assert run_jobs(rt, timedelta(minutes=1)) == 1
+    assert run_jobs(rt, timedelta(minutes=1)) == 2  # the close, then the buyer's credit rescore
     assert payment_status(rt, placed.payment_id)[0] == "closed"
     assert {(r.status, r.cancel_reason) for r in order_rows(rt)} == {("cancelled", None)}
     assert stock_of(rt, world.shops["tea"].skus[0]) == (5, 0)

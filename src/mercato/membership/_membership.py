@@ -1,5 +1,5 @@
-"""The paid yearly membership: member points from the past year's spend, the operator's price table, buying (the
-price is quoted and fixed at purchase), and activation when the payment is captured."""
+"""The paid yearly membership: the price follows the consumer's credit score through the operator's price table,
+buying (the price is quoted and fixed at purchase), and activation when the payment is captured."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from mercato.audit import service as audit
+from mercato.credit import service as credit
 from mercato.kernel.errors import AccessDenied
 from mercato.kernel.idempotency import remember, replay
 from mercato.kernel.principal import Principal
@@ -15,19 +16,15 @@ from mercato.kernel.uow import UnitOfWork
 from mercato.membership._purchases import activate_in, open_pending_in, start_purchase_in
 from mercato.membership.model import (
     DEFAULT_PRICE_TABLE,
-    POINTS_WINDOW_MONTHS,
     MembershipOverview,
     PriceTier,
     Purchase,
     check_price_table,
-    months_after,
     next_tier,
     one_year_after,
-    points_from_spend,
     price_for,
 )
 from mercato.membership.repo import MembershipRepo, SettingsRepo, memberships_repo
-from mercato.payments import service as payments
 
 BUY_SCOPE = "membership.buy"
 
@@ -37,11 +34,10 @@ def is_member_in(uow: UnitOfWork, consumer_id: str, now: datetime) -> bool:
     return MembershipRepo(uow.conn).in_force(consumer_id, now)
 
 
-def member_points_in(uow: UnitOfWork, consumer_id: str, now: datetime) -> int:
-    """The points the membership price depends on: 1 per ¥1 paid for orders in the past 12 months, refunds
-    deducted. The one place that says what points are (a later issue puts the credit rating here)."""
-    since = months_after(now, -POINTS_WINDOW_MONTHS)
-    return points_from_spend(payments.consumer_spend_in(uow, consumer_id, since))
+def price_score_in(uow: UnitOfWork, consumer_id: str) -> int:
+    """What the membership price depends on: the consumer's credit score (a consumer not rated yet stands at the
+    base score). The one place that says so."""
+    return credit.score_value_in(uow, consumer_id)
 
 
 def price_table_in(uow: UnitOfWork) -> tuple[PriceTier, ...]:
@@ -55,14 +51,14 @@ def price_table(rt: Runtime) -> tuple[PriceTier, ...]:
 
 
 def set_price_table(rt: Runtime, principal: Principal, tiers: Sequence[PriceTier]) -> tuple[PriceTier, ...]:
-    """The operator replaces the price table (tiers from 0 points, increasing; prices 0 or more). Audited."""
+    """The operator replaces the price table (tiers from score 0, increasing; prices 0 or more). Audited."""
     _require_operator(principal)
     table = check_price_table(tiers)
     now = rt.clock.now()
     with rt.uow() as uow:
         before = price_table_in(uow)
         SettingsRepo(uow.conn).replace_tiers(table, now)
-        detail = {"from": [[t.min_points, t.price] for t in before], "to": [[t.min_points, t.price] for t in table]}
+        detail = {"from": [[t.min_score, t.price] for t in before], "to": [[t.min_score, t.price] for t in table]}
         audit.record(uow, principal, "membership.prices.set", "membership_prices", "default", detail, now)
         uow.commit()
     return table
@@ -74,22 +70,22 @@ def _require_operator(principal: Principal) -> None:
 
 
 def membership_overview(rt: Runtime, principal: Principal) -> MembershipOverview:
-    """Whether the consumer is a member and until when, their points and the price they would pay now."""
+    """Whether the consumer is a member and until when, their credit score and the price they would pay now."""
     now = rt.clock.now()
     with rt.uow(read_only=True) as uow:
         return _overview_in(uow, principal.user_id, now)
 
 
 def _overview_in(uow: UnitOfWork, consumer_id: str, now: datetime) -> MembershipOverview:
-    repo, points, table = memberships_repo(uow.conn), member_points_in(uow, consumer_id, now), price_table_in(uow)
+    repo, score, table = memberships_repo(uow.conn), price_score_in(uow, consumer_id), price_table_in(uow)
     until = repo.paid_until(consumer_id, now) if repo.in_force(consumer_id, now) else None
     pending = open_pending_in(uow, repo, consumer_id, now)
-    return MembershipOverview(member_until=until, points=points, quote=price_for(points, table),
-                              next_tier=next_tier(points, table), pending=pending)
+    return MembershipOverview(member_until=until, score=score, quote=price_for(score, table),
+                              next_tier=next_tier(score, table), pending=pending)
 
 
 def buy_membership(rt: Runtime, principal: Principal, idempotency_key: str | None = None) -> Purchase:
-    """Buy (or, while one is in force, extend by) one year at the price the consumer's points give now. A free
+    """Buy (or, while one is in force, extend by) one year at the price the consumer's credit score gives now. A free
     tier activates at once; otherwise the purchase waits for its payment (`payment_id`), which the consumer pays
     on the pay page. An unpaid purchase still open is returned again instead of a second one."""
     now = rt.clock.now()
@@ -108,9 +104,9 @@ def buy_membership(rt: Runtime, principal: Principal, idempotency_key: str | Non
 
 
 def _buy_in(rt: Runtime, uow: UnitOfWork, consumer_id: str, now: datetime) -> Purchase:
-    points = member_points_in(uow, consumer_id, now)
-    tier = price_for(points, price_table_in(uow))
-    purchase = start_purchase_in(rt, uow, "membership", consumer_id, tier.price, now, points=points)
+    score = price_score_in(uow, consumer_id)
+    tier = price_for(score, price_table_in(uow))
+    purchase = start_purchase_in(rt, uow, "membership", consumer_id, tier.price, now, points=score)
     if tier.price == 0:
         activated = activate_in(memberships_repo(uow.conn), purchase, one_year_after, now)
         assert activated is not None

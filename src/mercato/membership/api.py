@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
+from mercato.credit.model import MAX_SCORE
 from mercato.kernel.http import ERROR_RESPONSES, idempotency_key, require_operator, require_principal, runtime
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
@@ -51,17 +52,17 @@ class PurchaseRead(BaseModel):
 
 class TierRead(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    min_points: int = Field(ge=0, le=10**9)
+    min_score: int = Field(ge=0, le=MAX_SCORE, description="the credit score from which this price applies")
     price: int = Field(ge=0, le=MAX_PRICE, description="fen")
 
     @classmethod
     def of(cls, t: PriceTier) -> TierRead:
-        return cls(min_points=t.min_points, price=t.price)
+        return cls(min_score=t.min_score, price=t.price)
 
 
 class MembershipRead(BaseModel):
     member_until: datetime | None
-    points: int
+    score: int = Field(description="the consumer's credit score, which sets the price")
     price: TierRead = Field(description="the price the consumer would pay now, and the tier it comes from")
     next_tier: TierRead | None
     pending: PurchaseRead | None
@@ -143,7 +144,7 @@ def _purchase(p: Purchase | None) -> PurchaseRead | None:
 @router.get("/me/membership", response_model=MembershipRead)
 def my_membership(rt: Rt, me: Me) -> MembershipRead:
     o = service.membership_overview(rt, me)
-    return MembershipRead(member_until=o.member_until, points=o.points, price=TierRead.of(o.quote),
+    return MembershipRead(member_until=o.member_until, score=o.score, price=TierRead.of(o.quote),
                           next_tier=TierRead.of(o.next_tier) if o.next_tier else None, pending=_purchase(o.pending))
 
 
@@ -192,7 +193,7 @@ def price_table(rt: Rt, _: Ops) -> list[TierRead]:
 
 @router.put("/ops/membership/prices", response_model=list[TierRead])
 def set_price_table(rt: Rt, me: Ops, body: Annotated[list[TierRead], Field(max_length=MAX_TIERS)]) -> list[TierRead]:
-    tiers = service.set_price_table(rt, me, [PriceTier(t.min_points, t.price) for t in body])
+    tiers = service.set_price_table(rt, me, [PriceTier(t.min_score, t.price) for t in body])
     return [TierRead.of(t) for t in tiers]
 
 

@@ -1,4 +1,4 @@
-"""Membership as plain values: a purchase's status and validity, member points and the price table, the saving card's
+"""Membership as plain values: a purchase's status and validity, the price table by credit score, the saving card's
 voucher set, and the invite-a-friend rules (who may collect a reward)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from itertools import pairwise
 
+from mercato.credit.model import MAX_SCORE
 from mercato.kernel.errors import DuplicateEntity, EntityNotFound, InputInvalid, StateConflict
 
 MAX_PRICE = 10**9  # fen: ¥10,000,000, far above any membership
@@ -35,7 +36,7 @@ def in_force(status: MembershipStatus, starts_at: datetime | None, ends_at: date
 
 class PriceTableInvalid(InputInvalid):
     code = "price_table_invalid"
-    title = "The price table is not valid: tiers start at 0 points and increase, prices are 0 or more"
+    title = "The price table is not valid: tiers start at score 0 and increase, prices are 0 or more"
 
 
 class SavingCardPlanInvalid(InputInvalid):
@@ -96,46 +97,39 @@ def extended_start(now: datetime, current_end: datetime | None) -> datetime:
     return current_end if current_end is not None and current_end > now else now
 
 
-# --- points and the price table -------------------------------------------------------------------------------------
-
-POINTS_WINDOW_MONTHS = 12
-FEN_PER_POINT = 100  # one point per ¥1 paid for goods
-
-
-def points_from_spend(spend_fen: int) -> int:
-    """Member points from the net spend (fen) of the past 12 months; never negative."""
-    return max(spend_fen, 0) // FEN_PER_POINT
-
+# --- the price table by credit score --------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class PriceTier:
-    min_points: int
+    min_score: int  # the consumer credit score (credit.model, 350-950) from which this price applies
     price: int  # fen
 
 
+# One price per credit tier: below good, good (600), great (700), excellent (800).
 DEFAULT_PRICE_TABLE: tuple[PriceTier, ...] = (
-    PriceTier(0, 8800), PriceTier(1000, 6800), PriceTier(5000, 3800), PriceTier(20000, 0))
+    PriceTier(0, 8800), PriceTier(600, 6800), PriceTier(700, 3800), PriceTier(800, 0))
 
 
 def check_price_table(tiers: Sequence[PriceTier]) -> tuple[PriceTier, ...]:
-    """The first tier starts at 0 points, thresholds strictly increase, prices are between 0 and MAX_PRICE."""
-    ok = 1 <= len(tiers) <= MAX_TIERS and tiers[0].min_points == 0 and all(
-        0 <= t.price <= MAX_PRICE for t in tiers) and all(
-        a.min_points < b.min_points for a, b in pairwise(tiers))
+    """The first tier starts at score 0, thresholds strictly increase up to the highest score, prices are between 0
+    and MAX_PRICE."""
+    ok = 1 <= len(tiers) <= MAX_TIERS and tiers[0].min_score == 0 and all(
+        0 <= t.price <= MAX_PRICE and t.min_score <= MAX_SCORE for t in tiers) and all(
+        a.min_score < b.min_score for a, b in pairwise(tiers))
     if not ok:
         raise PriceTableInvalid(field="tiers")
     return tuple(tiers)
 
 
-def price_for(points: int, tiers: Sequence[PriceTier]) -> PriceTier:
-    """The highest tier the points reach."""
-    reached = [tier for tier in tiers if tier.min_points <= points]
+def price_for(score: int, tiers: Sequence[PriceTier]) -> PriceTier:
+    """The highest tier the credit score reaches."""
+    reached = [tier for tier in tiers if tier.min_score <= score]
     return reached[-1] if reached else tiers[0]
 
 
-def next_tier(points: int, tiers: Sequence[PriceTier]) -> PriceTier | None:
-    """The first tier above the points (what more spend would bring), if any."""
-    return next((tier for tier in tiers if tier.min_points > points), None)
+def next_tier(score: int, tiers: Sequence[PriceTier]) -> PriceTier | None:
+    """The first tier above the score (what a better credit rating would bring), if any."""
+    return next((tier for tier in tiers if tier.min_score > score), None)
 
 
 # --- views ----------------------------------------------------------------------------------------------------------
@@ -159,7 +153,7 @@ class MembershipOverview:
     """What the consumer's membership page shows."""
 
     member_until: datetime | None  # the end of the last paid year in force, None when not a member
-    points: int
+    score: int  # the credit score the price follows
     quote: PriceTier  # the price they would pay now
     next_tier: PriceTier | None
     pending: Purchase | None  # a purchase awaiting payment
@@ -290,7 +284,7 @@ def _yuan(text: str) -> int:
 
 
 def parse_price_table(text: str) -> tuple[PriceTier, ...]:
-    """One tier a line, "<points> <price in yuan>" (e.g. "1000 68"), checked like any table."""
+    """One tier a line, "<credit score> <price in yuan>" (e.g. "600 68"), checked like any table."""
     tiers = []
     for line in filter(None, (raw.strip() for raw in text.splitlines())):
         parts = line.split()

@@ -153,12 +153,12 @@ class SettingsRepo:
 
     def tiers(self) -> list[PriceTier]:
         query = sa.select(membership_price_tiers).order_by(membership_price_tiers.c.min_points)
-        return [PriceTier(int(r.min_points), int(r.price)) for r in self.conn.execute(query)]
+        return [PriceTier(int(r.min_points), int(r.price)) for r in self.conn.execute(query)]  # min_points: a score
 
     def replace_tiers(self, tiers: Sequence[PriceTier], now: datetime) -> None:
         self.conn.execute(membership_price_tiers.delete())
         self.conn.execute(membership_price_tiers.insert(), [
-            {"min_points": t.min_points, "price": t.price, "updated_at": now} for t in tiers])
+            {"min_points": t.min_score, "price": t.price, "updated_at": now} for t in tiers])
 
     def get(self, name: str) -> Any:
         query = sa.select(membership_settings.c.value).where(membership_settings.c.name == name)

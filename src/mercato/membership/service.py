@@ -24,8 +24,8 @@ from mercato.membership._membership import (
     activate_membership_in,
     buy_membership,
     is_member_in,
-    member_points_in,
     membership_overview,
+    price_score_in,
     price_table,
     set_price_table,
 )
@@ -71,7 +71,8 @@ JOB_HANDLERS: Mapping[str, Handler] = {
 __all__ = [
     "JOB_HANDLERS", "SEGMENT_SOURCES", "accept_invitation", "buy_membership", "buy_saving_card", "invite_overview",
     "invite_plan",
-    "inviter_of_code", "is_member_in", "member_points_in", "membership_overview", "on_orders_paid_in",
-    "on_payment_captured", "platform_vouchers", "price_table", "saving_card_overview", "saving_card_plan",
+    "inviter_of_code", "is_member_in", "membership_overview", "on_orders_paid_in",
+    "on_payment_captured", "platform_vouchers", "price_score_in", "price_table", "saving_card_overview",
+    "saving_card_plan",
     "set_auto_renew", "set_invite_plan", "set_price_table", "set_saving_card_plan",
 ]

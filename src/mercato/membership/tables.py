@@ -11,7 +11,7 @@ memberships = sa.Table(
     fk("consumer_id", "users.id", index=False),
     sa.Column("status", sa.String(10), nullable=False),  # pending (awaiting payment) | active | cancelled
     sa.Column("price", sa.BigInteger, nullable=False),
-    sa.Column("points", sa.Integer, nullable=False),  # the member points the price was set by
+    sa.Column("points", sa.Integer, nullable=False),  # the credit score the price was set by (spend points before)
     sa.Column("payment_id", sa.String(26), nullable=True, index=True),
     timestamp("starts_at", nullable=True),
     timestamp("ends_at", nullable=True),
@@ -19,7 +19,8 @@ memberships = sa.Table(
     sa.Index("ix_memberships_consumer_ends", "consumer_id", "ends_at"),
 )
 
-# The operator's membership price table: the price for members with at least `min_points` points.
+# The operator's membership price table: the price for consumers whose credit score is at least `min_points` (the
+# column keeps its name from when the price followed spend points).
 membership_price_tiers = sa.Table(
     "membership_price_tiers", metadata,
     sa.Column("min_points", sa.Integer, primary_key=True),

@@ -141,7 +141,7 @@ def invitation_landing(request: Request, rt: Rt, code: str) -> Response:
 def _ops_page(request: Request, rt: Runtime, me: Principal, **context: Any) -> HTMLResponse:
     plan, invite = service.saving_card_plan(rt), service.invite_plan(rt)
     context["vouchers"] = service.platform_vouchers(rt, me)
-    context.setdefault("tiers_text", "\n".join(f"{t.min_points} {t.price / 100:.2f}" for t in service.price_table(rt)))
+    context.setdefault("tiers_text", "\n".join(f"{t.min_score} {t.price / 100:.2f}" for t in service.price_table(rt)))
     context.setdefault("card_price", f"{plan.price / 100:.2f}")
     context.setdefault("card_vouchers", "\n".join(f"{g.promotion_id} {g.quantity}" for g in plan.vouchers))
     context.setdefault("inviter_text", "\n".join(f"{g.promotion_id} {g.quantity}" for g in invite.inviter))

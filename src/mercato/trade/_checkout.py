@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from mercato.credit import service as credit
 from mercato.inventory import service as inventory
 from mercato.kernel import idempotency, jobs
 from mercato.kernel.idgen import new_id
@@ -231,8 +232,9 @@ def close_payment_job(rt: Runtime, payload: Mapping[str, Any]) -> None:
     now = rt.clock.now()
     with rt.uow() as uow:
         if payments.close_payment_in(uow, payment_id, now) or _closed(uow, payment_id):
-            cancel_unpaid_in(rt, uow, [s.id for s in OrderRepo(uow.conn).states_of_payment(payment_id)], now,
-                             actor_id=None, note="payment_timeout")
+            states = OrderRepo(uow.conn).states_of_payment(payment_id)
+            if cancel_unpaid_in(rt, uow, [s.id for s in states], now, actor_id=None, note="payment_timeout"):
+                credit.request_rescore_in(uow, states[0].consumer_id, now, "order_unpaid_timeout")
             give_back_coupons_in(uow, payment_id, now)
         uow.commit()
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from mercato.audit import service as audit
+from mercato.credit import service as credit
 from mercato.inventory import service as inventory
 from mercato.kernel import jobs
 from mercato.kernel.principal import Principal
@@ -23,6 +24,7 @@ from mercato.stores import service as stores
 from mercato.stores.model import Permission
 from mercato.trade._checkout import event_row
 from mercato.trade._orders import consumer_state_in, summary_of
+from mercato.trade._reviews import schedule_default_reviews_in
 from mercato.trade.model import (
     DEFAULT_SHIPPING,
     OrderNotFound,
@@ -134,6 +136,8 @@ def _complete_in(uow: UnitOfWork, state: OrderState, now: datetime, actor_id: st
     payments.settle_order_in(uow, order_id=moved.id, commission=moved.commission, now=now,
                              platform_funded=moved.platform_funded)
     OrderRepo(uow.conn).insert_events([event_row(moved.id, OrderStatus.COMPLETED, now, actor_id, note)])
+    schedule_default_reviews_in(uow, moved.id, now)
+    credit.request_rescore_in(uow, moved.consumer_id, now, "order_completed")
 
 
 def auto_confirm_job(rt: Runtime, payload: Mapping[str, Any]) -> None:
