@@ -30,6 +30,7 @@ from mercato.catalog._products import (
     stock_totals,
     update_product,
 )
+from mercato.catalog._ratings import ratings_in, set_rating_in
 from mercato.catalog._review import approve_product, reject_product, review_queue
 from mercato.catalog._rules import (
     ProhibitedWordDuplicate,
@@ -82,12 +83,14 @@ __all__ = [
     "product_ids_after_in",
     "products_by_ids_in",
     "prohibited_words",
+    "ratings_in",
     "reject_product",
     "relist_product",
     "remove_prohibited_word",
     "review_queue",
     "set_category_attributes",
     "set_commission_rate",
+    "set_rating_in",
     "set_sku_price",
     "set_sku_stock",
     "skus_by_ids_in",

@@ -68,6 +68,10 @@ products = sa.Table(
     sa.Column("sales_count", sa.Integer, nullable=False, default=0),
     timestamp("created_at"),
     timestamp("updated_at"),
+    # The rating, stars x 100 (NULL until reviewed), and how many reviews count, kept by reviews
+    # (catalog.service.set_rating_in).
+    sa.Column("rating", sa.Integer, nullable=True),
+    sa.Column("rating_count", sa.Integer, nullable=False, server_default="0"),
     sa.Index("ix_products_store", "store_id", "status"),
     sa.Index("ix_products_l1", "status", "vertical_id", "id"),
     sa.Index("ix_products_l2", "status", "category_l2_id", "id"),

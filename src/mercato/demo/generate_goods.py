@@ -87,6 +87,7 @@ def _product(batch: GoodsBatch, rng: random.Random, index: int, store: StorePlan
         "in_stock": any(stock[cast(str, sku["id"])] > 0 for sku in active),
         "sales_count": _sales(rng, status, store.kind, created_ms, plan.as_of),
         "created_at": created, "updated_at": updated,
+        "rating": None, "rating_count": 0,  # kept by reviews; the demo has no reviews
     })
     batch.skus.extend(skus)
     _stock_rows(batch, rng, skus, stock, product_id, store.id, created, created_ms)

@@ -186,6 +186,7 @@ def _store(parties: Parties, rng: random.Random, slug: str, kind: str, name: Pai
         "id": sid, "slug": slug, "kind": kind, "status": "active", "name_en": name[0], "name_zh": name[1],
         "description_en": about[0], "description_zh": about[1], "logo_url": None, "brand_id": brand_id,
         "owner_id": owner, "created_at": created, "suspended_at": None, "suspension_reason": None,
+        "dsr_description": None, "dsr_service": None, "dsr_logistics": None, "dsr_updated_at": None,  # reviews
     })
     parties.store_staff.append({"store_id": sid, "user_id": owner, "role": "owner",
                                 "permissions": "products,stock,profile,orders", "added_at": created})

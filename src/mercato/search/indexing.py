@@ -75,7 +75,7 @@ def _reindex_batch(uow: UnitOfWork, ids: list[str], now: datetime, remove_missin
     docs = [document_of(p, shops.get(p.store_id), brands.get(p.brand_id) if p.brand_id else None, p.sales_count,
                         now) for p in products]
     backend = backend_for(uow.conn)
-    backend.upsert([document_row(doc) for doc in docs], keep=("sales",))
+    backend.upsert([document_row(doc) for doc in docs], keep=("sales", "rating", "service_score"))  # see ratings.py
     if remove_missing:
         backend.delete([pid for pid in ids if pid not in found])
     return docs

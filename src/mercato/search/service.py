@@ -42,6 +42,8 @@ from mercato.search.model.rerank import (
     RerankWeights,
     rerank,
 )
+from mercato.search.ratings import set_product_ratings_in as set_product_ratings_in  # reviews' hook
+from mercato.search.ratings import set_store_service_score_in as set_store_service_score_in
 from mercato.search.repo import Keyset, Match, Ranked, SearchBackend, backend_for
 
 NO_SYNONYMS: Mapping[str, Sequence[str]] = {}

@@ -32,6 +32,7 @@ from mercato.stores._brands import (
     revoke_brand_authorisation,
     update_brand,
 )
+from mercato.stores._ratings import StoreServiceScores, service_scores_in, set_service_scores_in
 from mercato.stores._staff import add_staff, list_staff, remove_staff, update_staff_permissions
 from mercato.stores._stores import (
     ProfileDraft,
@@ -49,12 +50,13 @@ from mercato.stores._stores import (
 from mercato.stores.model import ApplicationDraft
 
 __all__ = [
-    "ApplicationDraft", "ProfileDraft", "add_staff", "apply_for_store", "approve_application",
+    "ApplicationDraft", "ProfileDraft", "StoreServiceScores", "add_staff", "apply_for_store", "approve_application",
     "brand_authorisations_of", "brands_by_ids_in", "create_brand", "find_store", "get_application", "get_brand",
     "get_brand_in", "get_store", "get_store_by_slug", "get_store_in", "grant_brand_authorisation",
     "is_brand_authorised_in", "list_applications", "list_brands", "list_staff", "list_stores",
     "membership", "my_applications", "my_stores", "reinstate_store", "reject_application", "remove_staff",
     "require_active_store_in", "require_operator", "require_staff_in", "revoke_brand_authorisation",
-    "set_store_tags", "stores_by_ids_in", "suspend_store", "update_brand", "update_staff_permissions",
+    "service_scores_in", "set_service_scores_in", "set_store_tags", "stores_by_ids_in", "suspend_store",
+    "update_brand", "update_staff_permissions",
     "update_store_profile",
 ]

@@ -61,6 +61,11 @@ stores = sa.Table(
     timestamp("created_at"),
     timestamp("suspended_at", nullable=True),
     sa.Column("suspension_reason", sa.String(500), nullable=True),
+    # Service scores (DSR), stars x 100, kept by reviews (stores.service.set_service_scores_in); NULL: not rated.
+    sa.Column("dsr_description", sa.Integer, nullable=True),
+    sa.Column("dsr_service", sa.Integer, nullable=True),
+    sa.Column("dsr_logistics", sa.Integer, nullable=True),
+    timestamp("dsr_updated_at", nullable=True),
 )
 
 store_staff = sa.Table(
