@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from mercato.kernel.errors import AccessDenied, EntityNotFound
 from mercato.kernel.idgen import new_id
-from mercato.kernel.jobs import run_due
+from mercato.kernel.jobs import jobs, run_due
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.reviews import abuse_service as abuse
@@ -283,3 +283,30 @@ def test_a_bad_review_followed_by_a_refund_request_is_a_reason_the_pass_reads_fr
     assert refund == {"code": "refund_after_negative", "strength": 0.5,
                       "figures": {"followed": 1, "negatives": 1, "window_days": 7.0}}
     assert not risk.flagged  # one such review is not enough alone
+
+
+def test_a_sanction_reaches_the_credit_facts_as_a_violation_until_it_is_lifted(rt: Runtime, world: World) -> None:
+    critic = person(rt, "critic@example.com")
+    abuse.sanction_reviewer(rt, world.operator, critic.user_id, rt.clock.now() + 30 * DAY, "extortion ring")
+    with rt.uow(read_only=True) as uow:
+        assert reviews.credit_facts_in(uow, critic.user_id).violations == 1
+    abuse.lift_sanction(rt, world.operator, critic.user_id)
+    with rt.uow(read_only=True) as uow:
+        assert reviews.credit_facts_in(uow, critic.user_id).violations == 0
+
+
+def test_the_first_review_books_the_next_scoring_pass_once(rt: Runtime, world: World) -> None:
+    def booked() -> list[str]:
+        with rt.uow(read_only=True) as uow:
+            query = sa.select(jobs.c.key).where(jobs.c.kind == abuse.SCORE_JOB, jobs.c.status == "queued")
+            return list(uow.conn.execute(query).scalars())
+
+    assert booked() == []
+    bought = buy(rt, world)
+    review(rt, world.buyer, bought, rating=1, text="Arrived broken")
+    first = booked()
+    assert len(first) == 1
+    with rt.uow() as uow:
+        abuse.schedule_scoring_in(uow, rt.clock.now())  # asked again in the same slot: still one run
+        uow.commit()
+    assert booked() == first

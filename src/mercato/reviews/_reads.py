@@ -13,6 +13,7 @@ from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWork
 from mercato.reviews._writes import check_not_barred_in, reviewable_line_in
+from mercato.reviews.abuse_repo import AbuseRepo
 from mercato.reviews.model import (
     NO_SCORES,
     ProductRating,
@@ -126,6 +127,7 @@ def store_reviews(rt: Runtime, principal: Principal, store_id: str, cursor: str 
 
 
 def credit_facts_in(uow: UnitOfWork, consumer_id: str) -> ReviewCreditFacts:
-    """The consumer's reviews that earned a helpful vote and are not folded; violations come from the abuse
-    sanctions, not from here."""
-    return ReviewCreditFacts(helpful_reviews=ReviewRepo(uow.conn).helpful_reviews_of(consumer_id), violations=0)
+    """The consumer's reviews that earned a helpful vote and are not folded, and their violations: operators'
+    abuse sanctions in force or past (a lifted one was undone and does not count)."""
+    return ReviewCreditFacts(helpful_reviews=ReviewRepo(uow.conn).helpful_reviews_of(consumer_id),
+                             violations=AbuseRepo(uow.conn).violations(consumer_id))

@@ -65,6 +65,14 @@ def check_not_barred_in(uow: UnitOfWork, consumer_id: str, now: datetime) -> Non
         raise ReviewerBarred(field="consumer_id")
 
 
+def book_abuse_scoring_in(uow: UnitOfWork, now: datetime) -> None:
+    """A new review is what the reviewer-risk pass reads: make sure its next run is booked (one per slot), so a
+    fresh marketplace starts scoring with its first review."""
+    from mercato.reviews import abuse_service  # here, not at the top: abuse_service imports reviews.service
+
+    abuse_service.schedule_scoring_in(uow, now)
+
+
 def submit_review(rt: Runtime, principal: Principal, order_no: str, order_line_id: str, rating: int, text: str,
                   store_scores: StoreScores | None = None) -> ReviewView:
     """The buyer rates one received item 1-5 with a text within 15 days of receipt; the order's first review also
@@ -81,6 +89,7 @@ def submit_review(rt: Runtime, principal: Principal, order_no: str, order_line_i
         scores = store_scores_for(repo.order_has_scores(line.order_id), store_scores)
         review_id = _insert_in(repo, line, stars, words, scores, False, now)
         recompute_products_in(uow, [line.product_id], now)
+        book_abuse_scoring_in(uow, now)
         if scores is not None:
             request_store_scores_in(uow, line.store_id, now)
         review = repo.get(review_id)
