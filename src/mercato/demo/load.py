@@ -34,6 +34,7 @@ from mercato.accounts.service import hash_password
 from mercato.accounts.tables import users
 from mercato.audit.tables import audit_log
 from mercato.catalog.tables import products
+from mercato.demo.activity import play_demo_activity
 from mercato.demo.bulk import writer_for
 from mercato.demo.generate import OPERATOR_EMAIL, Marketplace, generate, resolve_size
 from mercato.demo.generate_goods import GoodsBatch, GoodsPlan
@@ -115,9 +116,10 @@ def _index_for_search(settings: Settings, engine: Engine, report: SeedReport, co
 
 
 def prepare_demo(settings: Settings, size: str = "small", console: Console | None = None) -> SeedReport:
-    """Migrate and seed (once), then print where the data is and the demo logins."""
+    """Migrate, seed and play the shopping story (each once), then print where the data is and the demo logins."""
     console = console or Console(quiet=True)
     report = seed_marketplace(settings, size=size, seed=DEFAULT_SEED, console=console)
+    console.print(play_demo_activity(settings, DEFAULT_SEED).line())
     url = sa.engine.make_url(settings.resolved_database_url()).render_as_string(hide_password=True)
     console.print(f"Database: {url}")
     console.print(_logins_table(DEMO_LOGINS))
