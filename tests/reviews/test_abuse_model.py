@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +25,7 @@ from mercato.reviews.model.abuse import (
     score_reviewers,
     thin_history_reason,
 )
+from mercato.reviews.model.abuse_reach import StoreReach, corroboration_gap, store_reach
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -105,10 +107,39 @@ def test_a_thin_history_is_weak_and_fades_with_each_review() -> None:
 
 
 def test_quiet_stores_weigh_most_for_a_lone_reviewer() -> None:
-    lone = quiet_stores_reason([edge("r", "s1")], {"s1": 1})
-    crowded = quiet_stores_reason([edge("r", "s2")], {"s2": 995})
-    assert lone == Reason("quiet_stores", 1.0, (("mean_store_reviewers", 1.0),))
-    assert crowded is not None and crowded.strength == 0.259384  # log(6) / log(1000)
+    lone = quiet_stores_reason([edge("r", "s1")], {"s1": StoreReach(1, 0)})
+    corroborated = quiet_stores_reason([edge("r", "s2")], {"s2": StoreReach(996, 995)})
+    assert lone == Reason("quiet_stores", 1.0, (("mean_established_reviewers", 0.0), ("mean_newcomer_share", 1.0)))
+    assert corroborated is not None and corroborated.strength == 0.129673  # log(6) / log(1001) / 2
+
+
+def test_quiet_stores_does_not_count_the_reviewer_among_its_own_corroborators() -> None:
+    reach = store_reach([("r", "s1"), ("r", "s2"), ("h", "s1"), ("h", "s3")])
+    found = quiet_stores_reason([edge("r", "s1"), edge("r", "s2")], reach)
+    assert reach == {"s1": StoreReach(2, 2), "s2": StoreReach(1, 1), "s3": StoreReach(1, 1)}
+    assert found is not None and figures(found) == {"mean_established_reviewers": 1.5, "mean_newcomer_share": 0.0}
+    assert found.strength == round((math.log(6) / math.log(7) / 2 + 1) / 2, 6)
+
+
+def test_store_reach_counts_established_reviewers_so_a_flood_of_one_off_accounts_adds_no_corroboration() -> None:
+    regulars = [(f"h{i}", store) for i in range(3) for store in ("s1", "s2")]
+    flood = [(f"sock{i}", "s1") for i in range(50)]
+    reach = store_reach(regulars + flood + regulars[:2])
+    assert reach == {"s1": StoreReach(53, 3), "s2": StoreReach(3, 3)}
+    assert reach["s1"].newcomer_share == 50 / 53 and reach["s2"].newcomer_share == 0.0
+    assert corroboration_gap(reach["s1"], False) > corroboration_gap(StoreReach(3, 3), False)
+    assert corroboration_gap(StoreReach(1, 0), False) == 1.0
+    assert corroboration_gap(StoreReach(1, 1), True) == 1.0
+
+
+@given(st.integers(0, 500), st.integers(0, 500), st.booleans())
+def test_one_off_accounts_only_widen_a_stores_corroboration_gap_and_established_ones_only_narrow_it(
+        established: int, newcomers: int, mine: bool) -> None:
+    reach = StoreReach(established + newcomers + 1, established + int(mine))
+    gap = corroboration_gap(reach, mine)
+    assert 0.0 <= gap <= 1.0
+    assert corroboration_gap(StoreReach(reach.reviewers + 1, reach.established), mine) >= gap
+    assert corroboration_gap(StoreReach(reach.reviewers + 1, reach.established + 1), mine) <= gap
 
 
 def test_reviewers_hitting_the_same_stores_together_are_a_coordinated_group() -> None:
