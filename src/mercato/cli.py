@@ -193,12 +193,13 @@ def ledger_verify(database_url: DatabaseUrl = None) -> None:
 
     Checks conservation, escrow against paid-but-unsettled orders, merchant balances against settlements less payouts.
     """
+    from mercato.aftersales.service import verify_aftersales
     from mercato.app import build_runtime
     from mercato.trade.service import verify_ledger
 
     rt = build_runtime(_settings(database_url))
     try:
-        problems = verify_ledger(rt)
+        problems = verify_ledger(rt) + verify_aftersales(rt)
     finally:
         rt.engine.dispose()
     if not problems:

@@ -90,7 +90,8 @@ def snapshot(rt: Runtime) -> dict[str, Any]:
 
 
 def ledger_ok(rt: Runtime) -> list[Any]:
-    return trade.verify_ledger(rt)
+    """`mercato ledger verify`: trade's and payments' checks, and after-sales' requests against their money."""
+    return trade.verify_ledger(rt) + aftersales.verify_aftersales(rt)
 
 
 __all__ = ["capture", "run_jobs", "stock_of"]

@@ -20,6 +20,8 @@ from mercato.aftersales._core import (
     fresh,
     line_refunded_units,
     move_in,
+    remember_in,
+    replayed_in,
 )
 from mercato.aftersales.model import (
     CONFIRM_RECEIPT,
@@ -53,6 +55,7 @@ from mercato.trade import service as trade
 from mercato.trade.model import looks_like_order_no
 
 REQUEST_SCOPE = "aftersales.request_refund"
+CANCEL_SCOPE = "aftersales.cancel_request"
 DEFAULT_PAGE = 20
 
 
@@ -126,15 +129,20 @@ def _insert(uow: UnitOfWork, values: dict[str, Any]) -> None:
         raise RefundRequestOpen(field="order_line_id") from None
 
 
-def cancel_request(rt: Runtime, principal: Principal, request_no: str) -> RefundRequest:
+def cancel_request(rt: Runtime, principal: Principal, request_no: str,
+                   idempotency_key: str | None = None) -> RefundRequest:
     """Withdraw one's request before the money moved (asked, agreed and not shipped back, or refused); a quick
-    refund's advance is taken back."""
+    refund's advance is taken back (once: a retry with the same Idempotency-Key returns the request)."""
     now = rt.clock.now()
     with rt.uow() as uow:
+        earlier = replayed_in(uow, principal, CANCEL_SCOPE, idempotency_key, {"request_no": request_no}, now)
+        if earlier is not None:
+            return earlier
         request = consumer_request_in(uow, principal, request_no)
         move_in(uow, request, Status.CANCELLED, now, principal.user_id, "cancelled", due_at=None)
         claw_back_in(uow, request, now, counted=False)
         request = fresh(uow, request.id)
+        remember_in(uow, principal, CANCEL_SCOPE, idempotency_key, request)
         uow.commit()
     return request
 

@@ -28,7 +28,7 @@ from mercato.aftersales.model import (
 from mercato.aftersales.repo import RequestRepo
 from mercato.credit import service as credit
 from mercato.inventory import service as inventory
-from mercato.kernel import jobs
+from mercato.kernel import idempotency, jobs
 from mercato.kernel.errors import AccessDenied, DomainError
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
@@ -80,6 +80,21 @@ def fresh(uow: UnitOfWork, request_id: str) -> RefundRequest:
     return found
 
 
+# --- idempotent money POSTs -----------------------------------------------------------------------------------------
+
+def replayed_in(uow: UnitOfWork, principal: Principal, scope: str, key: str | None, body: dict[str, Any],
+                now: datetime) -> RefundRequest | None:
+    """The request as it is now when an identical call with this Idempotency-Key was answered before; None when
+    the key is new (claimed now) or absent. The same key with another body is refused (`idempotency_key_reused`)."""
+    earlier = idempotency.replay(uow, owner=principal.user_id, scope=scope, key=key, request=body, now=now)
+    return fresh(uow, str(earlier["request_id"])) if earlier is not None else None
+
+
+def remember_in(uow: UnitOfWork, principal: Principal, scope: str, key: str | None, request: RefundRequest) -> None:
+    idempotency.remember(uow, owner=principal.user_id, scope=scope, key=key,
+                         response={"request_id": request.id, "request_no": request.request_no})
+
+
 # --- moving a request ---------------------------------------------------------------------------------------------
 
 def move_in(uow: UnitOfWork, request: RefundRequest, target: Status, now: datetime, actor_id: str | None,
@@ -120,6 +135,10 @@ def advance_in(uow: UnitOfWork, request: RefundRequest, order_status: OrderStatu
     Only for orders that left the store (shipped or completed): a paid order may still be cancelled and refunded
     in full by trade, which would pay the consumer twice, and the store answers those within 48 hours anyway."""
     if order_status not in (OrderStatus.SHIPPED, OrderStatus.COMPLETED):
+        return False
+    # Lock the order's payment part before reading the caps: two requests on one order asked at once would both
+    # see the other's advance missing and together pass the per-order cap.
+    if payments.refundable_in(uow, order_id=request.order_id, lock=True) < request.amount:
         return False
     terms = credit.quick_refund_terms_in(uow, request.consumer_id, now)
     if terms is None or request.amount <= 0 or _advanced_on_order(uow, request) + request.amount > \

@@ -19,6 +19,8 @@ from mercato.aftersales._core import (
     move_in,
     operator_request_in,
     refund_in,
+    remember_in,
+    replayed_in,
     require_operator,
     store_request_in,
     try_move_in,
@@ -38,6 +40,7 @@ from mercato.aftersales.model import (
     Status,
     after_agreement,
     clean_text,
+    parse_status,
     scale_quote,
 )
 from mercato.aftersales.repo import RequestRepo
@@ -52,6 +55,10 @@ from mercato.stores.model import Permission
 from mercato.trade import service as trade
 from mercato.trade.model import OrderStatus
 
+AGREE_SCOPE = "aftersales.agree"
+RECEIVE_SCOPE = "aftersales.receive"
+DECIDE_SCOPE = "aftersales.decide"
+
 
 def stored_quote(request: RefundRequest) -> RefundQuote:
     return RefundQuote(request.amount, request.commission_share, request.platform_share)
@@ -65,16 +72,23 @@ def _order_of(uow: UnitOfWork, request: RefundRequest) -> trade.AftersalesOrder:
 
 # --- the merchant -------------------------------------------------------------------------------------------------
 
-def agree(rt: Runtime, principal: Principal, store_id: str, request_no: str) -> RefundRequest:
+def agree(rt: Runtime, principal: Principal, store_id: str, request_no: str,
+          idempotency_key: str | None = None) -> RefundRequest:
     """The merchant agrees: a refund only pays now (units never shipped go back on sale); a return waits for the
-    goods. Agreeing twice, or after the platform agreed for them, is refused and pays nothing more."""
+    goods. Agreeing twice, or after the platform agreed for them, is refused and pays nothing more; a retry with
+    the same Idempotency-Key returns the request instead."""
     now = rt.clock.now()
     with rt.uow() as uow:
+        earlier = replayed_in(uow, principal, AGREE_SCOPE, idempotency_key,
+                              {"store_id": store_id, "request_no": request_no}, now)
+        if earlier is not None:
+            return earlier
         request = store_request_in(uow, principal, store_id, request_no)
         agree_in(rt, uow, request, now, principal.user_id)
         audit.record(uow, principal, "refund.agree", "refund_request", request.id,
                      {"request_no": request.request_no, "amount": request.amount}, now)
         request = fresh(uow, request.id)
+        remember_in(uow, principal, AGREE_SCOPE, idempotency_key, request)
         uow.commit()
     return request
 
@@ -120,16 +134,23 @@ def refuse(rt: Runtime, principal: Principal, store_id: str, request_no: str, re
     return request
 
 
-def confirm_received(rt: Runtime, principal: Principal, store_id: str, request_no: str) -> RefundRequest:
-    """The returned goods arrived: they go back on sale and the money goes back."""
+def confirm_received(rt: Runtime, principal: Principal, store_id: str, request_no: str,
+                     idempotency_key: str | None = None) -> RefundRequest:
+    """The returned goods arrived: they go back on sale and the money goes back (once: a retry with the same
+    Idempotency-Key returns the request)."""
     now = rt.clock.now()
     with rt.uow() as uow:
+        earlier = replayed_in(uow, principal, RECEIVE_SCOPE, idempotency_key,
+                              {"store_id": store_id, "request_no": request_no}, now)
+        if earlier is not None:
+            return earlier
         request = store_request_in(uow, principal, store_id, request_no)
         move_in(uow, request, Status.REFUNDED, now, principal.user_id, "received", due_at=None, refunded_at=now)
         refund_in(rt, uow, request, stored_quote(request), now, principal.user_id, restock=True)
         audit.record(uow, principal, "refund.receive", "refund_request", request.id,
                      {"request_no": request.request_no, "amount": request.amount}, now)
         request = fresh(uow, request.id)
+        remember_in(uow, principal, RECEIVE_SCOPE, idempotency_key, request)
         uow.commit()
     return request
 
@@ -151,19 +172,25 @@ def store_request(rt: Runtime, principal: Principal, store_id: str, request_no: 
 
 
 def _statuses(raw: str) -> tuple[Status, ...]:
-    return (Status(raw),) if raw in Status._value2member_map_ else ()
+    status = parse_status(raw)
+    return (status,) if status is not None else ()
 
 
 # --- the operator -------------------------------------------------------------------------------------------------
 
 def decide(rt: Runtime, principal: Principal, request_no: str, decision: str, amount: int | None = None,
-           note: str = "") -> RefundRequest:
+           note: str = "", idempotency_key: str | None = None) -> RefundRequest:
     """An operator decides an escalated request: refund in full, in part (`amount`, less than asked), or deny
     (a quick refund's advance is then taken back and the consumer has lost a dispute)."""
     chosen = _decision(decision)
     text = clean_text(note, MAX_EVIDENCE, "note")
     now = rt.clock.now()
     with rt.uow() as uow:
+        earlier = replayed_in(uow, principal, DECIDE_SCOPE, idempotency_key,
+                              {"request_no": request_no, "decision": chosen.value, "amount": amount, "note": text},
+                              now)
+        if earlier is not None:
+            return earlier
         request = operator_request_in(uow, principal, request_no)
         _decide_in(rt, uow, request, chosen, amount, now, principal.user_id)
         if text:
@@ -171,6 +198,7 @@ def decide(rt: Runtime, principal: Principal, request_no: str, decision: str, am
         audit.record(uow, principal, "refund.decide", "refund_request", request.id,
                      {"request_no": request.request_no, "decision": chosen.value, "amount": amount}, now)
         request = fresh(uow, request.id)
+        remember_in(uow, principal, DECIDE_SCOPE, idempotency_key, request)
         uow.commit()
     return request
 
@@ -184,14 +212,15 @@ def _decision(raw: str) -> Decision:
 
 def _decide_in(rt: Runtime, uow: UnitOfWork, request: RefundRequest, decision: Decision, amount: int | None,
                now: datetime, actor_id: str) -> None:
+    quote = stored_quote(request) if decision is not Decision.PARTIAL else \
+        scale_quote(stored_quote(request), amount or 0)
+    order = _order_of(uow, request)
+    if _closed_by_cancel(uow, request, order, now, actor_id):  # trade refunded it all: no dispute left to lose
+        return
     if decision is Decision.DENIED:
         move_in(uow, request, Status.DENIED, now, actor_id, "denied", decision=decision.value, decided_at=now)
         claw_back_in(uow, request, now)
         credit.request_rescore_in(uow, request.consumer_id, now, "dispute_lost")
-        return
-    quote = stored_quote(request) if decision is Decision.FULL else scale_quote(stored_quote(request), amount or 0)
-    order = _order_of(uow, request)
-    if _closed_by_cancel(uow, request, order, now, actor_id):
         return
     move_in(uow, request, Status.REFUNDED, now, actor_id, f"decided {decision.value}", decision=decision.value,
             decided_at=now, refunded_at=now)

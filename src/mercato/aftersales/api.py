@@ -152,8 +152,8 @@ def get_my_refund(request_no: str, rt: Rt, me: Me) -> RefundDetailRead:
 
 
 @router.post("/me/refunds/{request_no}/cancel", response_model=RefundRead)
-def cancel_refund(request_no: str, rt: Rt, me: Me) -> RefundRead:
-    return RefundRead.of(service.cancel_request(rt, me, request_no))
+def cancel_refund(request_no: str, rt: Rt, me: Me, key: IdemKey) -> RefundRead:
+    return RefundRead.of(service.cancel_request(rt, me, request_no, idempotency_key=key))
 
 
 @router.post("/me/refunds/{request_no}/ship", response_model=RefundRead)
@@ -180,8 +180,9 @@ def get_store_refund(store_id: str, request_no: str, rt: Rt, me: Me) -> RefundDe
 
 
 @router.post("/merchant/stores/{store_id}/refunds/{request_no}/agree", response_model=RefundRead)
-def agree_refund(store_id: str, request_no: str, rt: Rt, me: Me) -> RefundRead:
-    return RefundRead.of(service.agree(rt, me, store_id, request_no))
+def agree_refund(store_id: str, request_no: str, rt: Rt, me: Me, key: IdemKey) -> RefundRead:
+    """Agree; a refund only pays at once. A retry with the same Idempotency-Key returns the request."""
+    return RefundRead.of(service.agree(rt, me, store_id, request_no, idempotency_key=key))
 
 
 @router.post("/merchant/stores/{store_id}/refunds/{request_no}/refuse", response_model=RefundRead)
@@ -190,8 +191,9 @@ def refuse_refund(store_id: str, request_no: str, body: Refusal, rt: Rt, me: Me)
 
 
 @router.post("/merchant/stores/{store_id}/refunds/{request_no}/receive", response_model=RefundRead)
-def receive_refund(store_id: str, request_no: str, rt: Rt, me: Me) -> RefundRead:
-    return RefundRead.of(service.confirm_received(rt, me, store_id, request_no))
+def receive_refund(store_id: str, request_no: str, rt: Rt, me: Me, key: IdemKey) -> RefundRead:
+    """The return arrived: the money goes back. A retry with the same Idempotency-Key returns the request."""
+    return RefundRead.of(service.confirm_received(rt, me, store_id, request_no, idempotency_key=key))
 
 
 # --- the operator -------------------------------------------------------------------------------------------------
@@ -208,5 +210,7 @@ def get_dispute(request_no: str, rt: Rt, me: Operator) -> RefundDetailRead:
 
 
 @router.post("/ops/disputes/{request_no}/decide", response_model=RefundRead)
-def decide_dispute(request_no: str, body: DecisionCreate, rt: Rt, me: Operator) -> RefundRead:
-    return RefundRead.of(service.decide(rt, me, request_no, body.decision, body.amount, body.note))
+def decide_dispute(request_no: str, body: DecisionCreate, rt: Rt, me: Operator, key: IdemKey) -> RefundRead:
+    """Decide full, partial or denied. A retry with the same Idempotency-Key returns the request."""
+    return RefundRead.of(service.decide(rt, me, request_no, body.decision, body.amount, body.note,
+                                        idempotency_key=key))

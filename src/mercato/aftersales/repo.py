@@ -97,6 +97,11 @@ class RequestRepo:
             return []
         return [_request(r) for r in self.conn.execute(_select().where(_R.c.order_id.in_(ids)).order_by(_R.c.id))]
 
+    def with_money(self) -> list[RefundRequest]:
+        """The requests that moved or may move money: refunded ones and quick refunds."""
+        query = _select().where(sa.or_(_R.c.status == Status.REFUNDED.value, _R.c.quick.is_(True)))
+        return [_request(r) for r in self.conn.execute(query.order_by(_R.c.id))]
+
     def open_on_line(self, order_line_id: str) -> bool:
         query = sa.select(_R.c.id).where(_R.c.order_line_id == order_line_id,
                                          _R.c.status.in_(sorted(s.value for s in OPEN)))

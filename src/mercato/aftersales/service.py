@@ -32,6 +32,7 @@ from mercato.aftersales._decisions import (
     store_request,
     store_requests,
 )
+from mercato.aftersales._verify import verify_aftersales, verify_in
 from mercato.aftersales.model import AftersalesCreditFacts
 from mercato.aftersales.repo import RequestRepo
 from mercato.kernel.jobs import Handler
@@ -61,4 +62,5 @@ __all__ = [
     "cancel_request", "confirm_received", "credit_facts_in", "decide", "dispute", "disputes", "escalate",
     "escalate_due_job", "my_order_requests", "my_request", "my_requests", "receipt_due_job", "refund_form", "refuse",
     "request_refund", "request_times_in", "return_due_job", "ship_back", "store_request", "store_requests",
+    "verify_aftersales", "verify_in",
 ]

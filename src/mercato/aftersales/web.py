@@ -66,10 +66,14 @@ def _failed(exc: DomainError) -> dict[str, Any]:
 
 
 def _whole(raw: str, field: str) -> int:
+    """A whole number as typed (full-width digits too); '²' is a digit to `isdigit` but not to `int`."""
     text = raw.strip()
-    if not text.isdigit() or len(text) > 6:
-        raise InputInvalid("Enter a whole number", field=field)
-    return int(text)
+    try:
+        if text.isdigit() and len(text) <= 6:
+            return int(text)
+    except ValueError:
+        pass
+    raise InputInvalid("Enter a whole number", field=field)
 
 
 def _yuan(raw: str) -> int | None:

@@ -26,6 +26,7 @@ from mercato.payments.model import (
     check_part_refunds,
     check_subsidy,
 )
+from mercato.payments.model.ledger import check_part_refunded
 from mercato.payments.repo import BalanceRepo, DebtRepo, LedgerRepo, PaymentRepo, PayoutRepo, RefundRepo
 
 
@@ -57,6 +58,7 @@ def _check_after_sales(uow: UnitOfWork) -> list[LedgerProblem]:
     problems = [LedgerProblem("movement_posted", f"movement {source}", "recorded but no ledger entry", amount, 0)
                 for source, amount in refunds.without_entry()]
     problems += check_part_refunds(payments.escrow_refunded_by_order(), refunds.escrow_refunded_by_order())
+    problems += check_part_refunded(payments.refunded_by_order(), refunds.refunded_by_order())
     problems += check_subsidy(ledger.balance(SUBSIDY), payments.settled_subsidy() - subsidy_back)
     problems += check_account("commission_revenue", REVENUE, "commission revenue differs from the settled "
                               "commissions less the commission refunded",

@@ -51,19 +51,30 @@ def _money(uow: UnitOfWork, figures: PartFigures | None) -> PartMoney | None:
                      figures.subsidy - subsidy)
 
 
-def refundable_in(uow: UnitOfWork, *, order_id: str) -> int:
-    """What of the order's payment part is still refundable (paid - refunded so far); 0 when unpaid or void."""
-    return refundable(_money(uow, PaymentRepo(uow.conn).figures(order_id)))
+def refundable_in(uow: UnitOfWork, *, order_id: str, lock: bool = False) -> int:
+    """What of the order's payment part is still refundable (paid - refunded so far); 0 when unpaid or void. With
+    `lock` the part stays locked to the end of the caller's transaction (the first lock every refund takes), so a
+    refund of the order racing the caller waits for it."""
+    return refundable(_money(uow, PaymentRepo(uow.conn).figures(order_id, lock=lock)))
 
 
-def outstanding_advances_in(uow: UnitOfWork, *, consumer_id: str) -> int:
-    """The sum of the consumer's quick-refund advances not yet repaid or clawed back."""
-    return RefundRepo(uow.conn).outstanding(consumer_id=consumer_id)
+def outstanding_advances_in(uow: UnitOfWork, *, consumer_id: str | None = None, order_id: str | None = None) -> int:
+    """The sum of the quick-refund advances not yet repaid or clawed back: the consumer's, or on one order."""
+    if consumer_id is None and order_id is None:
+        raise ValueError("name the consumer or the order")
+    return RefundRepo(uow.conn).outstanding(consumer_id=consumer_id, order_id=order_id)
 
 
 def merchant_debt_in(uow: UnitOfWork, *, store_id: str) -> int:
     """What the store owes the platform after refunds its balance could not cover."""
     return DebtRepo(uow.conn).owed(store_id)
+
+
+def movements_in(uow: UnitOfWork) -> dict[str, int]:
+    """Every after-sales movement (refunds, advances, clawbacks; not a paid order's cancellation) by its source
+    (`refund:<request>`, `refund-shipping:<order>`, `advance:<request>`, `clawback:<request>`): its amount. For
+    after-sales' own check that its requests and the money agree."""
+    return RefundRepo(uow.conn).amounts_by_source(("refund", "advance", "clawback"))
 
 
 def _require_source_free(uow: UnitOfWork, source: str) -> None:

@@ -160,6 +160,11 @@ class PaymentRepo:
             .where(payment_parts.c.escrow_refunded > 0)
         return {row.order_id: int(row.escrow_refunded) for row in self.conn.execute(query)}
 
+    def refunded_by_order(self) -> dict[str, int]:
+        """What each part counts as refunded in all (from escrow and after settlement), for parts with a refund."""
+        query = sa.select(payment_parts.c.order_id, payment_parts.c.refunded).where(payment_parts.c.refunded > 0)
+        return {row.order_id: int(row.refunded) for row in self.conn.execute(query)}
+
     def held_total(self, store_id: str | None = None) -> int:
         query = sa.select(sa.func.coalesce(sa.func.sum(HELD_AMOUNT), 0)) \
             .where(payment_parts.c.status == PartStatus.HELD.value)
@@ -517,6 +522,19 @@ class RefundRepo:
                                                                          c.from_escrow > 0) \
             .group_by(c.order_id)
         return {order_id: int(total) for order_id, total in self.conn.execute(query)}
+
+    def refunded_by_order(self) -> dict[str, int]:
+        """What refund and cancel movements gave back per order (repaying an advance counts: it is the order's)."""
+        c = refund_movements.c
+        query = sa.select(c.order_id, sa.func.sum(c.amount)).where(c.kind.in_(["refund", "cancel"])) \
+            .group_by(c.order_id)
+        return {order_id: int(total) for order_id, total in self.conn.execute(query) if int(total)}
+
+    def amounts_by_source(self, kinds: Sequence[str]) -> dict[str, int]:
+        """Every movement of these kinds: its amount by its source."""
+        c = refund_movements.c
+        query = sa.select(c.source, c.amount).where(c.kind.in_(sorted(kinds)))
+        return {row.source: int(row.amount) for row in self.conn.execute(query)}
 
     def advance_mismatches(self) -> list[tuple[str, int, int, int, int]]:
         """Advances whose repaid or clawed-back figures differ from their movements:

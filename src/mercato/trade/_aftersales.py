@@ -1,6 +1,6 @@
 """What after-sales needs from trade, inside its unit of work: an order as a plain value (lines with what they
 paid, their commission and platform-funded discount) and telling trade about a refund (a timeline entry, and an
-unshipped order refunded in full is cancelled)."""
+unshipped order refunded in full is cancelled, what a partial decision left in escrow settling to the merchant)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from mercato.kernel.uow import UnitOfWork
+from mercato.payments import service as payments
 from mercato.trade._checkout import event_row
-from mercato.trade.model import OrderStatus, looks_like_order_no
+from mercato.trade.model import OrderState, OrderStatus, looks_like_order_no
 from mercato.trade.repo import OrderRepo
 
 
@@ -97,5 +98,14 @@ def mark_refunded_in(uow: UnitOfWork, *, order_id: str, fully: bool, now: dateti
     if fully and status is OrderStatus.PAID and repo.move([order_id], OrderStatus.PAID, OrderStatus.CANCELLED,
                                                            cancelled_at=now, cancel_reason="refunded"):
         status = OrderStatus.CANCELLED
+        _settle_kept_in(uow, state, now)
     repo.insert_events([event_row(order_id, status, now, actor_id, note)])
     return status
+
+
+def _settle_kept_in(uow: UnitOfWork, state: OrderState, now: datetime) -> None:
+    """Every unit is refunded but an operator's partial decision left money in escrow: the merchant keeps it, and
+    as a cancelled order is never received, it settles now (less the commission and subsidy shares refunded)."""
+    if payments.refundable_in(uow, order_id=state.id) > 0:
+        payments.settle_order_in(uow, order_id=state.id, commission=state.commission, now=now,
+                                 platform_funded=state.platform_funded)

@@ -190,6 +190,12 @@ def _cancel_in(rt: Runtime, uow: UnitOfWork, principal: Principal, order_no: str
 def _refund_paid(rt: Runtime, uow: UnitOfWork, principal: Principal, state: OrderState, note: str,
                  now: datetime) -> None:
     repo = OrderRepo(uow.conn)
+    # Lock the payment part first, as after-sales refunds do (part, then order: no deadlock), and refuse once some
+    # of the order's money went back (or was advanced): those units are refunded and on sale again, or paid for by
+    # the platform; the rest goes through after-sales.
+    if payments.refundable_in(uow, order_id=state.id, lock=True) < state.total or \
+            payments.outstanding_advances_in(uow, order_id=state.id):
+        raise OrderNotCancellable(status=state.status.value, refunded=True)
     moved = repo.move([state.id], OrderStatus.PAID, OrderStatus.CANCELLED, cancelled_at=now,
                       cancel_reason=note or None)
     if not moved:

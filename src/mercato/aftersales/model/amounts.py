@@ -11,9 +11,11 @@ and only when the order was not shipped (a shipped parcel's carriage was spent).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from mercato.aftersales.model.rules import RefundAmountInvalid
+from mercato.aftersales.model.rules import RefundAmountInvalid, Status
+from mercato.aftersales.model.views import RefundRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +60,38 @@ def shipping_back(*, shipping_fee: int, order_shipped: bool, units_bought: int, 
     if order_shipped or units_refunded < units_bought:
         return 0
     return shipping_fee
+
+
+
+# The sources of a request's money, as payments records them (see `_core`).
+MONEY_PREFIXES = ("refund:", "advance:", "clawback:", "refund-shipping:")
+_LAPSED = frozenset({Status.CANCELLED, Status.CLOSED, Status.DENIED})
+
+
+def expected_movements(requests: Iterable[RefundRequest]) -> dict[str, int]:
+    """What each money source must have moved by the requests' states: a refunded request's refund and the
+    shipping fee that went with it, a quick refund's advance, and what of the advance was not refunded clawed back
+    once the request ended. Sources with nothing to move are left out."""
+    expected: dict[str, int] = {}
+    for r in requests:
+        if r.status is Status.REFUNDED:
+            expected[f"refund:{r.id}"] = r.refunded
+            shipping = f"refund-shipping:{r.order_id}"
+            expected[shipping] = expected.get(shipping, 0) + r.shipping
+        if r.quick:
+            expected[f"advance:{r.id}"] = r.amount
+            expected[f"clawback:{r.id}"] = _clawed_back(r)
+    return {source: amount for source, amount in expected.items() if amount}
+
+
+def _clawed_back(r: RefundRequest) -> int:
+    if r.status in _LAPSED:
+        return r.amount
+    return r.amount - r.refunded if r.status is Status.REFUNDED else 0
+
+
+def money_mismatches(expected: Mapping[str, int], moved: Mapping[str, int]) -> list[tuple[str, int, int]]:
+    """(source, expected, moved) for every after-sales source whose movement differs from the requests."""
+    sources = set(expected) | {s for s in moved if s.startswith(MONEY_PREFIXES)}
+    return [(s, expected.get(s, 0), moved.get(s, 0)) for s in sorted(sources)
+            if expected.get(s, 0) != moved.get(s, 0)]

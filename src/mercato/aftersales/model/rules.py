@@ -121,6 +121,11 @@ class RefundAmountInvalid(InputInvalid):
     title = "A partial refund is more than nothing and less than the amount asked"
 
 
+class RefundStatusInvalid(InputInvalid):
+    code = "refund_status_invalid"
+    title = "Unknown request status"
+
+
 class RefundOrderNotPaid(StateConflict):
     code = "refund_order_not_paid"
     title = "Only a paid order can be refunded"
@@ -165,6 +170,16 @@ def parse_kind(raw: str) -> Kind:
         raise RefundKindInvalid(field="kind") from None
 
 
+def parse_status(raw: str | None) -> Status | None:
+    """A list's status filter: None (every status) when empty; an unknown value is refused, never read as 'all'."""
+    if not raw:
+        return None
+    try:
+        return Status(raw)
+    except ValueError:
+        raise RefundStatusInvalid(field="status") from None
+
+
 def parse_reason(raw: str) -> Reason:
     try:
         return Reason(raw)
@@ -199,9 +214,14 @@ def check_units(units: int, bought: int, taken: int) -> int:
     return units
 
 
+def _unstorable(c: str) -> bool:
+    """A control character, or a lone surrogate (no database encodes it: it would fail as a 500)."""
+    return ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF
+
+
 def clean_text(raw: str | None, longest: int, field: str, *, required: bool = False) -> str:
     value = " ".join((raw or "").split())
-    if (required and not value) or len(value) > longest or any(ord(c) < 32 or ord(c) == 127 for c in value):
+    if (required and not value) or len(value) > longest or any(_unstorable(c) for c in value):
         raise RefundNoteInvalid(field=field, maximum=longest)
     return value
 
@@ -209,7 +229,7 @@ def clean_text(raw: str | None, longest: int, field: str, *, required: bool = Fa
 def check_tracking(carrier: str, tracking_no: str) -> tuple[str, str]:
     carrier_text = " ".join(str(carrier).split())
     tracking = str(tracking_no).strip()
-    if not 1 <= len(carrier_text) <= 50 or any(ord(c) < 32 for c in carrier_text):
+    if not 1 <= len(carrier_text) <= 50 or any(_unstorable(c) for c in carrier_text):
         raise RefundTrackingInvalid(field="carrier")
     if not 4 <= len(tracking) <= 40 or not all(c.isascii() and (c.isalnum() or c == "-") for c in tracking):
         raise RefundTrackingInvalid(field="tracking_no")

@@ -231,3 +231,11 @@ def check_part_refunds(parts: Mapping[str, int], moved: Mapping[str, int]) -> li
     return [LedgerProblem("part_refunds", f"order {order_id}", "the part's escrow refunds differ from its movements",
                           moved.get(order_id, 0), parts.get(order_id, 0))
             for order_id in sorted(set(parts) | set(moved)) if parts.get(order_id, 0) != moved.get(order_id, 0)]
+
+
+def check_part_refunded(parts: Mapping[str, int], moved: Mapping[str, int]) -> list[LedgerProblem]:
+    """Per order: what its part counts as refunded in all (from escrow and after settlement) == what its refund and
+    cancel movements gave back; a path paying without counting it on the part could refund more than was paid."""
+    return [LedgerProblem("part_refunded", f"order {order_id}", "the part's refunded total differs from its "
+                          "movements", moved.get(order_id, 0), parts.get(order_id, 0))
+            for order_id in sorted(set(parts) | set(moved)) if parts.get(order_id, 0) != moved.get(order_id, 0)]
