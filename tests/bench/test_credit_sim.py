@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+from mercato.credit.model import CreditFacts, QuickRefundTerms
+
 ROOT = Path(__file__).resolve().parents[2]
 LAST_LINE = re.compile(r"credit_sim: precision_ratio=[0-9.]+ abuser_share=[0-9.]+ p99_ms=[0-9.]+")
 
@@ -62,3 +64,15 @@ def test_the_facts_of_a_decision_are_only_what_was_known_before_it() -> None:
     assert bench.facts_at(c, 3.0, 0).disputes_lost == 0
     later = bench.facts_at(c, 360.0, 0)  # the first order left the 12-month window; the dispute stays two years
     assert (later.completed_orders_12m, later.spend_12m, later.disputes_lost) == (1, 7_000, 1)
+
+
+def test_the_simulation_decides_by_the_products_rule_thin_recent_histories_included() -> None:
+    bench = load_bench()
+    c = bench.Consumer(1, "serial", -2000.0)
+    thin = CreditFacts(account_age_days=2_000, completed_orders_12m=4, spend_12m=60_000, largest_order_12m=20_000,
+                       orders_paid=4)
+    steady = CreditFacts(account_age_days=2_000, completed_orders_12m=12, spend_12m=180_000,
+                         largest_order_12m=30_000, orders_paid=12)
+    assert bench.credit_rule(c, 10.0, thin) == QuickRefundTerms("good", 20_000, 20_000)
+    assert bench.credit_rule(c, 10.0, steady) == QuickRefundTerms("good", 50_000, 100_000)
+    assert bench.credit_rule(c, 10.0, CreditFacts()) is None

@@ -15,6 +15,8 @@ from mercato.credit.model import (
     MAX_SCORE,
     MIN_SCORE,
     SPEND_PER_ORDER,
+    THIN_HISTORY_CAP,
+    THIN_HISTORY_ORDERS,
     TIER_WIDTH,
     CreditFacts,
     CreditTier,
@@ -24,6 +26,7 @@ from mercato.credit.model import (
     advice_for,
     counted_spend,
     order_facts,
+    quick_refund_terms,
     saturating,
     score,
     score_for_tier,
@@ -101,6 +104,29 @@ def test_quick_refunds_start_at_good_and_their_caps_grow_by_tier() -> None:
     assert terms_for("excellent") == QuickRefundTerms("excellent", 500_000, 1_000_000)
 
 
+def test_a_good_tier_on_a_thin_recent_history_earns_quick_refunds_of_an_ordinary_order_only() -> None:
+    old_account = CreditFacts(account_age_days=2_000, completed_orders_12m=4, spend_12m=60_000,
+                              largest_order_12m=20_000, orders_paid=4)
+    assert score(old_account).tier is CreditTier.GOOD
+    assert THIN_HISTORY_ORDERS == 8 and THIN_HISTORY_CAP == 20_000
+    assert quick_refund_terms("good", old_account) == QuickRefundTerms("good", 20_000, 20_000)
+    assert quick_refund_terms("great", old_account) == QuickRefundTerms("great", 20_000, 20_000)
+
+
+def test_the_tiers_caps_return_with_the_eighth_order_of_the_past_12_months() -> None:
+    seven = CreditFacts(account_age_days=400, completed_orders_12m=7, orders_paid=7)
+    eight = dataclasses.replace(seven, completed_orders_12m=8, orders_paid=8)
+    assert quick_refund_terms("good", seven) == QuickRefundTerms("good", 20_000, 20_000)
+    assert quick_refund_terms("good", eight) == QuickRefundTerms("good", 50_000, 100_000)
+    assert quick_refund_terms("excellent", eight) == QuickRefundTerms("excellent", 500_000, 1_000_000)
+
+
+def test_below_good_a_thin_history_earns_nothing_and_a_score_without_facts_earns_its_tiers_caps() -> None:
+    assert quick_refund_terms("fair", CreditFacts()) is None
+    assert quick_refund_terms(CreditTier.LOW, None) is None
+    assert quick_refund_terms("good", None) == QuickRefundTerms("good", 50_000, 100_000)
+
+
 def test_advice_fixes_what_takes_points_first_then_what_can_still_add() -> None:
     result = score(CreditFacts(account_age_days=400, completed_orders_12m=40, orders_paid=40, clawbacks=1))
     assert advice_for(result.factors) == ("credit.advice.ship_returns", "credit.advice.review")
@@ -139,6 +165,37 @@ def test_a_larger_largest_order_at_the_same_spend_never_raises_the_score(f: Cred
     assert score(concentrated).value <= score(f).value
 
 
+def _caps(f: CreditFacts) -> tuple[int, int]:
+    terms = quick_refund_terms(score(f).tier, f)
+    return (terms.per_order_max, terms.outstanding_max) if terms is not None else (0, 0)
+
+
+def _at_least(caps: tuple[int, int], than: tuple[int, int]) -> bool:
+    return caps[0] >= than[0] and caps[1] >= than[1]
+
+
+@given(facts)
+def test_the_quick_refund_caps_never_exceed_the_tiers(f: CreditFacts) -> None:
+    tier = score(f).tier
+    earned, of_tier = quick_refund_terms(tier, f), terms_for(tier)
+    assert (earned is None) == (of_tier is None)
+    if earned is not None and of_tier is not None:
+        assert earned.tier == of_tier.tier
+        assert earned.per_order_max <= of_tier.per_order_max and earned.outstanding_max <= of_tier.outstanding_max
+
+
+@given(facts, st.sampled_from(GOOD_FACTS), st.integers(1, 10**9))
+def test_more_of_a_good_fact_never_lowers_the_quick_refund_caps(f: CreditFacts, name: str, more: int) -> None:
+    better = dataclasses.replace(f, **{name: getattr(f, name) + more})
+    assert _at_least(_caps(better), _caps(f))
+
+
+@given(facts, st.sampled_from(BAD_FACTS), st.integers(1, 10**6))
+def test_more_of_a_bad_fact_never_raises_the_quick_refund_caps(f: CreditFacts, name: str, more: int) -> None:
+    worse = dataclasses.replace(f, **{name: getattr(f, name) + more})
+    assert _at_least(_caps(f), _caps(worse))
+
+
 @given(st.lists(st.integers(0, 10**8), max_size=60), st.randoms(use_true_random=False))
 def test_the_score_does_not_depend_on_the_order_of_the_orders(amounts: list[int], rnd: object) -> None:
     shuffled = list(amounts)
@@ -150,6 +207,7 @@ def test_the_score_does_not_depend_on_the_order_of_the_orders(amounts: list[int]
         return CreditFacts(completed_orders_12m=orders[0], spend_12m=orders[1], largest_order_12m=orders[2],
                            orders_paid=orders[0])
     assert score(of(first)) == score(of(second))
+    assert _caps(of(first)) == _caps(of(second))
 
 
 @given(st.lists(st.integers(0, 10**8), max_size=60), facts, st.integers(0, 10**9))
@@ -163,3 +221,4 @@ def test_one_order_of_any_size_moves_the_tier_by_at_most_one(history: list[int],
                                 orders_paid=before.orders_paid + 1)
     assert 0 <= tier_rank(score(after).tier) - tier_rank(score(before).tier) <= 1
     assert 0 <= score(after).value - score(before).value <= MAX_ONE_ORDER_GAIN
+    assert _at_least(_caps(after), _caps(before))

@@ -44,6 +44,40 @@ def test_a_stored_tier_earns_its_quick_refund_caps(rt: Runtime) -> None:
         assert credit.score_value_in(uow, great.user_id) == 700
 
 
+def test_a_rated_consumer_with_a_thin_recent_history_earns_small_quick_refunds_until_the_eighth_order(
+        rt: Runtime) -> None:
+    consumer = person(rt, "thin@example.com")
+    thin = CreditFacts(account_age_days=2_000, completed_orders_12m=7, spend_12m=105_000, largest_order_12m=30_000,
+                       orders_paid=7)
+    steady = CreditFacts(**{**thin.as_dict(), "completed_orders_12m": 8, "orders_paid": 8, "spend_12m": 120_000})
+    now = rt.clock.now()
+    with rt.uow() as uow:
+        credit.store_score_in(uow, consumer.user_id, score(thin), now, thin)
+        uow.commit()
+    with rt.uow(read_only=True) as uow:
+        assert (score(thin).tier, score(steady).tier) == (CreditTier.GOOD, CreditTier.GOOD)
+        assert credit.quick_refund_terms_in(uow, consumer.user_id, now) == QuickRefundTerms("good", 20_000, 20_000)
+    with rt.uow() as uow:
+        credit.store_score_in(uow, consumer.user_id, score(steady), now, steady)
+        uow.commit()
+    with rt.uow(read_only=True) as uow:
+        assert credit.quick_refund_terms_in(uow, consumer.user_id, now) == QuickRefundTerms("good", 50_000, 100_000)
+        stored = CreditRepo(uow.conn).get(consumer.user_id)
+        assert stored is not None and stored.facts == steady
+
+
+def test_a_score_seeded_without_facts_is_stored_without_them(rt: Runtime) -> None:
+    consumer = person(rt, "seeded@example.com")
+    with rt.uow() as uow:
+        credit.store_score_in(uow, consumer.user_id, score_for_tier("good"), rt.clock.now())
+        uow.commit()
+    with rt.uow(read_only=True) as uow:
+        stored = CreditRepo(uow.conn).get(consumer.user_id)
+        assert stored is not None and (stored.score, stored.facts) == (score_for_tier("good"), None)
+        assert credit.quick_refund_terms_in(uow, consumer.user_id, rt.clock.now()) == QuickRefundTerms(
+            "good", 50_000, 100_000)
+
+
 def test_rescore_requests_for_one_consumer_at_one_moment_share_one_job(rt: Runtime) -> None:
     consumer = person(rt, "c@example.com")
     now = rt.clock.now()

@@ -10,12 +10,15 @@ curve: at most `SPEND_PER_ORDER` per completed order (so reaching the spend fact
 the part of the largest order above `SPEND_PER_ORDER` is left out. The spend factor as a whole is worth less than a
 tier's width minus what one more completed, paid order adds through the other factors (`MAX_ONE_ORDER_GAIN` <
 `TIER_WIDTH`), so one order, of any size, moves the tier by at most one.
+
+The quick-refund caps are the tier's, limited while the recent history is thin (`quick_refund_terms`): a tier reached
+on account age with few orders in the past 12 months earns small advances only, until the shopping behind it is there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -234,6 +237,28 @@ def terms_for(tier: CreditTier | str) -> QuickRefundTerms | None:
     return QUICK_REFUND_TERMS.get(CreditTier(tier))
 
 
+# A thin recent history: fewer completed orders than this over the past 12 months. Abusers who slip through the
+# tiers do so in a quiet stretch (a few clean orders on an old account already reach good); honest thin histories
+# keep small quick refunds, the size of an ordinary order.
+THIN_HISTORY_ORDERS = 8
+THIN_HISTORY_CAP = 20_000  # fen (¥200): per order and outstanding, whatever the tier
+
+
+def thin_history(facts: CreditFacts) -> bool:
+    return facts.completed_orders_12m < THIN_HISTORY_ORDERS
+
+
+def quick_refund_terms(tier: CreditTier | str, facts: CreditFacts | None) -> QuickRefundTerms | None:
+    """The quick-refund caps a consumer earns: the tier's (`terms_for`), each at most THIN_HISTORY_CAP while the
+    facts show a thin recent history. `facts` None (a score stored without the facts behind it, e.g. seeded into a
+    tier) is taken at its tier's caps."""
+    terms = terms_for(tier)
+    if terms is None or facts is None or not thin_history(facts):
+        return terms
+    return replace(terms, per_order_max=min(terms.per_order_max, THIN_HISTORY_CAP),
+                   outstanding_max=min(terms.outstanding_max, THIN_HISTORY_CAP))
+
+
 # --- advice ---------------------------------------------------------------------------------------------------------
 
 # What to do about each factor, for the "how to raise it" list: the bad factors present, then the good ones with room.
@@ -267,7 +292,7 @@ class StoredScore:
     """A consumer's current score as stored, with the facts it was computed from and when."""
 
     score: CreditScore
-    facts: CreditFacts
+    facts: CreditFacts | None  # None: stored without the facts behind it (seeded into a tier)
     computed_at: datetime
 
 

@@ -18,7 +18,7 @@ from mercato.credit.tables import credit_scores as t
 def _stored(row: Any) -> StoredScore:
     factors = tuple(Factor(str(name), int(points), str(key)) for name, points, key in row.factors)
     return StoredScore(CreditScore(int(row.score), CreditTier(row.tier), factors),
-                       CreditFacts.from_dict(row.facts), row.computed_at)
+                       CreditFacts.from_dict(row.facts) if row.facts else None, row.computed_at)
 
 
 class CreditRepo:
@@ -30,9 +30,9 @@ class CreditRepo:
         """Store the consumer's score (replacing the last); whether anything changed."""
         values = {"score": score.value, "tier": score.tier.value, "computed_at": now,
                   "factors": [[f.name, f.points, f.key] for f in score.factors],
-                  "facts": (facts or CreditFacts()).as_dict()}
+                  "facts": facts.as_dict() if facts is not None else {}}  # {}: stored without its facts
         current = self.get(consumer_id)
-        if current is not None and current.score == score and current.facts == (facts or CreditFacts()):
+        if current is not None and current.score == score and current.facts == facts:
             return False
         insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
         stmt = insert(t).values(consumer_id=consumer_id, **values)

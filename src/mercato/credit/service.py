@@ -1,4 +1,4 @@
-"""The credit use cases, one public surface: the quick-refund terms a consumer's stored tier earns (aftersales asks
+"""The credit use cases, one public surface: the quick-refund terms a consumer's stored score earns (aftersales asks
 `quick_refund_terms_in`), rescore requests (whoever changes a fact calls `request_rescore_in`), the stored score
 (membership prices by it) and the consumer's "my credit" overview. Scoring itself runs in `rating.Rater`, whose
 facts source and jobs the composition root wires."""
@@ -14,7 +14,7 @@ from mercato.credit.model import (
     CreditScore,
     QuickRefundTerms,
     advice_for,
-    terms_for,
+    quick_refund_terms,
 )
 from mercato.credit.rating import (
     NIGHTLY_JOB,
@@ -34,9 +34,11 @@ JOB_HANDLERS: dict[str, Handler] = {}
 
 
 def quick_refund_terms_in(uow: UnitOfWork, consumer_id: str, now: datetime) -> QuickRefundTerms | None:
-    """The quick-refund caps the consumer's stored tier earns; None when the tier earns none (or no score yet)."""
-    tier = CreditRepo(uow.conn).tier(consumer_id)
-    return terms_for(tier) if tier is not None else None
+    """The quick-refund caps the consumer's stored score earns (`model.quick_refund_terms`: the tier's, limited
+    while the stored facts show a thin recent history); None when the tier earns none (or no score yet). One
+    indexed read."""
+    stored = CreditRepo(uow.conn).get(consumer_id)
+    return quick_refund_terms(stored.score.tier, stored.facts) if stored is not None else None
 
 
 def credit_score_in(uow: UnitOfWork, consumer_id: str) -> CreditScore | None:
@@ -53,8 +55,8 @@ def score_value_in(uow: UnitOfWork, consumer_id: str) -> int:
 
 def store_score_in(uow: UnitOfWork, consumer_id: str, score: CreditScore, now: datetime,
                    facts: CreditFacts | None = None) -> None:
-    """Store a score as the consumer's current one (the rater does this; tests seed a tier with
-    `model.score_for_tier`)."""
+    """Store a score as the consumer's current one (the rater does this, with the facts; tests seed a tier with
+    `model.score_for_tier` and no facts, and such a score earns its tier's quick-refund caps)."""
     CreditRepo(uow.conn).save(consumer_id, score, now, facts)
 
 
@@ -63,7 +65,8 @@ def credit_overview(rt: Runtime, principal: Principal) -> CreditOverview:
         stored = CreditRepo(uow.conn).get(principal.user_id)
     if stored is None:
         return CreditOverview(None, None, None, None, advice_for(()))
-    return CreditOverview(stored.score, stored.facts, stored.computed_at, terms_for(stored.score.tier),
+    return CreditOverview(stored.score, stored.facts, stored.computed_at,
+                          quick_refund_terms(stored.score.tier, stored.facts),
                           advice_for(stored.score.factors))
 
 
