@@ -98,3 +98,23 @@ def test_the_receipt_job_racing_the_merchants_confirmation_pays_once(real_rt: Ru
     assert refunded_to(real_rt) == [(f"refund:{request.id}", TEA)]
     assert stock_of(real_rt, bought.sku_ids[0]) == (4, 0)
     assert ledger_ok(real_rt) == []
+
+
+@pytest.mark.slow
+def test_two_quick_refunds_asked_at_once_on_different_orders_stay_within_the_outstanding_cap(
+        real_rt: Runtime) -> None:
+    world = build_world(real_rt)
+    seed_tier(real_rt, world.buyer, "good")
+    terms = terms_for("good")
+    assert terms is not None
+    amount = 30 * 1250  # 30 units of the farm's first SKU: under the per-order cap; three are over the outstanding
+    assert amount <= terms.per_order_max and 2 * amount <= terms.outstanding_max < 3 * amount
+    first, second, third = (buy(real_rt, world, "farm", units=((0, 30),), ship=True) for _ in range(3))
+    assert ask(real_rt, world, first, units=30, kind="return_refund", reason="damaged").quick
+    asked = at_once(lambda: ask(real_rt, world, second, units=30, kind="return_refund", reason="damaged"),
+                    lambda: ask(real_rt, world, third, units=30, kind="return_refund", reason="damaged"))
+    assert all(isinstance(r, RefundRequest) for r in asked)
+    assert sorted(r.quick for r in asked) == [False, True]
+    with real_rt.uow(read_only=True) as uow:
+        assert payments.outstanding_advances_in(uow, consumer_id=world.buyer.user_id) == 2 * amount
+    assert ledger_ok(real_rt) == []

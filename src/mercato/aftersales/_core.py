@@ -140,7 +140,9 @@ def advance_in(uow: UnitOfWork, request: RefundRequest, order_status: OrderStatu
     # see the other's advance missing and together pass the per-order cap.
     if payments.refundable_in(uow, order_id=request.order_id, lock=True) < request.amount:
         return False
-    terms = credit.quick_refund_terms_in(uow, request.consumer_id, now)
+    # Then the consumer's credit row (always after the part: one lock order): two requests on different orders
+    # would otherwise both pass the outstanding cap.
+    terms = credit.quick_refund_terms_in(uow, request.consumer_id, now, lock=True)
     if terms is None or request.amount <= 0 or _advanced_on_order(uow, request) + request.amount > \
             terms.per_order_max:
         return False

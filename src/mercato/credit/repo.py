@@ -39,8 +39,9 @@ class CreditRepo:
         self.conn.execute(stmt.on_conflict_do_update(index_elements=[t.c.consumer_id], set_=values))
         return True
 
-    def get(self, consumer_id: str) -> StoredScore | None:
-        row = self.conn.execute(sa.select(t).where(t.c.consumer_id == consumer_id)).first()
+    def get(self, consumer_id: str, *, lock: bool = False) -> StoredScore | None:
+        query = sa.select(t).where(t.c.consumer_id == consumer_id)
+        row = self.conn.execute(query.with_for_update() if lock else query).first()
         return _stored(row) if row is not None else None
 
     def tier(self, consumer_id: str) -> str | None:

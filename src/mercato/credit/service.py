@@ -33,11 +33,13 @@ from mercato.kernel.uow import UnitOfWork
 JOB_HANDLERS: dict[str, Handler] = {}
 
 
-def quick_refund_terms_in(uow: UnitOfWork, consumer_id: str, now: datetime) -> QuickRefundTerms | None:
+def quick_refund_terms_in(uow: UnitOfWork, consumer_id: str, now: datetime, *,
+                          lock: bool = False) -> QuickRefundTerms | None:
     """The quick-refund caps the consumer's stored score earns (`model.quick_refund_terms`: the tier's, limited
     while the stored facts show a thin recent history); None when the tier earns none (or no score yet). One
-    indexed read."""
-    stored = CreditRepo(uow.conn).get(consumer_id)
+    indexed read. With `lock`, the consumer's score row stays locked to the end of the caller's transaction, so
+    two quick refunds of one consumer decided at once are decided one after the other against the outstanding cap."""
+    stored = CreditRepo(uow.conn).get(consumer_id, lock=lock)
     return quick_refund_terms(stored.score.tier, stored.facts) if stored is not None else None
 
 
