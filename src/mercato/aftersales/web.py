@@ -19,7 +19,8 @@ from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.stores import service as stores
 from mercato.stores.model import Membership, Permission
-from mercato.web import gettext, render, verify_csrf
+from mercato.web import render, verify_csrf
+from mercato.web.forms import N_, flash_of, refusal
 from mercato.web.guards import PageRoute, page_operator, page_principal
 
 router = APIRouter(route_class=PageRoute)
@@ -30,10 +31,6 @@ Operator = Annotated[Principal, Depends(page_operator)]
 Csrf = Annotated[str, Form(max_length=128)]
 Text = Annotated[str, Form(max_length=4000)]
 Short = Annotated[str, Form(max_length=200)]
-
-
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention, and an extraction keyword)
-    return message
 
 
 FLASH = {
@@ -50,19 +47,11 @@ FIELDS = ("units", "kind", "reason", "note", "carrier", "tracking_no", "evidence
 
 
 def _flash(done: str) -> str | None:
-    message = FLASH.get(done)
-    return gettext(message) if message else None
+    return flash_of(FLASH, done)
 
 
 def _failed(exc: DomainError) -> dict[str, Any]:
-    message = gettext(exc.message)
-    field = exc.params.get("field")
-    context: dict[str, Any] = {"status_code": exc.status, "error_code": exc.code}
-    if isinstance(field, str) and field in FIELDS:
-        context["field_errors"] = {field: message}
-    else:
-        context["error"] = message
-    return context
+    return refusal(exc, FIELDS)
 
 
 def _whole(raw: str, field: str) -> int:

@@ -16,6 +16,7 @@ from mercato.kernel.http import runtime
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.web import gettext, render, verify_csrf
+from mercato.web.forms import refusal
 from mercato.web.guards import PageRoute, page_operator
 
 router = APIRouter(route_class=PageRoute)
@@ -34,7 +35,7 @@ def _flash(done: str) -> str | None:
 
 
 def _failed(exc: DomainError) -> dict[str, Any]:
-    return {"status_code": exc.status, "error": gettext(exc.message), "error_code": exc.code}
+    return refusal(exc)
 
 
 # --- categories ---------------------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from mercato.membership.model import (
     parse_price,
     parse_price_table,
 )
-from mercato.web import gettext, render, verify_csrf
+from mercato.web import render, verify_csrf
+from mercato.web.forms import flash_of, refusal
 from mercato.web.guards import PageRoute, page_operator, page_principal
 
 router = APIRouter(route_class=PageRoute)
@@ -40,12 +41,11 @@ DONE = {"active": "Your membership is active", "renew_on": "Auto-renew is on", "
 
 
 def _flash(done: str) -> str | None:
-    message = DONE.get(done)
-    return gettext(message) if message else None
+    return flash_of(DONE, done)
 
 
 def _failed(exc: DomainError) -> dict[str, Any]:
-    return {"status_code": exc.status, "error": gettext(exc.message), "error_code": exc.code}
+    return refusal(exc)
 
 
 def _to_payment(purchase: Purchase, back: str) -> RedirectResponse:

@@ -15,7 +15,8 @@ from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.payments import service
 from mercato.payments.model import PaymentStatus, parse_payout_amount
-from mercato.web import gettext, render, verify_csrf
+from mercato.web import render, verify_csrf
+from mercato.web.forms import flash_of, refusal
 from mercato.web.guards import PageRoute, page_operator, page_principal
 
 router = APIRouter(route_class=PageRoute)
@@ -31,12 +32,11 @@ DONE = {"approved": "You approved the payment at the gateway; we are waiting for
 
 
 def _flash(done: str) -> str | None:
-    message = DONE.get(done)
-    return gettext(message) if message else None
+    return flash_of(DONE, done)
 
 
 def _failed(exc: DomainError) -> dict[str, Any]:
-    return {"status_code": exc.status, "error": gettext(exc.message), "error_code": exc.code}
+    return refusal(exc)
 
 
 # --- the consumer's pay page ----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from mercato.pricing.forms import TEXT_FIELDS
 from mercato.stores import service as stores
 from mercato.stores.model import Membership, Permission
 from mercato.web import gettext, verify_csrf
+from mercato.web.forms import N_, flash_of
 from mercato.web.guards import page_operator, page_principal
 
 FormData = dict[str, list[str]]
@@ -40,10 +41,6 @@ Operator = Annotated[Principal, Depends(page_operator)]
 Posted = Annotated[FormData, Depends(posted_form)]
 
 
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention, and an extraction keyword)
-    return message
-
-
 FLASH = {
     "created": N_("The promotion is saved"),
     "updated": N_("The promotion is updated"),
@@ -58,8 +55,7 @@ FLASH = {
 
 
 def flash(done: str) -> str | None:
-    message = FLASH.get(done)
-    return gettext(message) if message else None
+    return flash_of(FLASH, done)
 
 
 def failed(exc: DomainError, fields: Collection[str] = TEXT_FIELDS) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from mercato.reviews.model.abuse_views import ReportReason, SanctionInvalid
 from mercato.stores import service as stores
 from mercato.stores.model import Membership, Permission
 from mercato.web import gettext, render, verify_csrf
+from mercato.web.forms import N_, flash_of, refusal
 from mercato.web.guards import PageRoute, page_operator, page_principal
 
 router = APIRouter(route_class=PageRoute)
@@ -29,10 +30,6 @@ Operator = Annotated[Principal, Depends(page_operator)]
 Csrf = Annotated[str, Form(max_length=128)]
 Short = Annotated[str, Form(max_length=200)]
 Note = Annotated[str, Form(max_length=2000)]
-
-
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention, and an extraction keyword)
-    return message
 
 
 FLASH = {"reported": N_("Thank you: the platform will look at this review"), "folded": N_("The review is folded"),
@@ -62,12 +59,11 @@ def _labels() -> dict[str, Any]:
 
 
 def _flash(done: str) -> str | None:
-    message = FLASH.get(done)
-    return gettext(message) if message else None
+    return flash_of(FLASH, done)
 
 
 def _failed(exc: DomainError) -> dict[str, Any]:
-    return {"status_code": exc.status, "error": gettext(exc.message), "error_code": exc.code}
+    return refusal(exc)
 
 
 # --- the merchant -------------------------------------------------------------------------------------------------

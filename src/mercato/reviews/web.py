@@ -18,6 +18,7 @@ from mercato.reviews import service
 from mercato.reviews.model import StoreScores
 from mercato.stores import service as stores
 from mercato.web import gettext, render, verify_csrf
+from mercato.web.forms import N_, flash_of, refusal
 from mercato.web.guards import PageRoute, page_principal
 
 router = APIRouter(route_class=PageRoute)
@@ -31,21 +32,16 @@ Words = Annotated[str, Form(max_length=2_000)]
 STARS = (5, 4, 3, 2, 1)
 
 
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention, and an extraction keyword)
-    return message
-
-
 FLASH = {"submitted": N_("Thank you: your review is published"), "followed": N_("Your follow-up is added"),
          "replied": N_("Your reply is published")}
 
 
 def _flash(done: str) -> str | None:
-    message = FLASH.get(done)
-    return gettext(message) if message else None
+    return flash_of(FLASH, done)
 
 
 def _failed(exc: DomainError) -> dict[str, Any]:
-    return {"status_code": exc.status, "error": gettext(exc.message), "error_code": exc.code}
+    return refusal(exc)
 
 
 def _star(raw: str) -> int:

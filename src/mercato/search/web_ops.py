@@ -13,6 +13,7 @@ from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.search import synonyms
 from mercato.web import gettext, render, verify_csrf
+from mercato.web.forms import N_
 from mercato.web.guards import PageRoute, page_operator
 
 router = APIRouter(route_class=PageRoute)
@@ -21,11 +22,6 @@ Rt = Annotated[Runtime, Depends(runtime)]
 Ops = Annotated[Principal, Depends(page_operator)]
 Csrf = Annotated[str, Form(max_length=128)]
 Short = Annotated[str, Form(max_length=2000)]
-
-
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention, and an extraction keyword)
-    """Marks a message for extraction; it is translated where it is shown."""
-    return message
 
 
 DONE = {"added": N_("The synonyms are added"), "saved": N_("The synonyms are saved"),

@@ -13,7 +13,8 @@ from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.stores import service
 from mercato.stores.model import ApplicationStatus, StoreStatus
-from mercato.web import gettext, render, verify_csrf
+from mercato.web import render, verify_csrf
+from mercato.web.forms import flash_of, refusal
 from mercato.web.guards import PageRoute, page_operator
 
 router = APIRouter(route_class=PageRoute)
@@ -29,12 +30,11 @@ STATUSES = {s.value: s for s in ApplicationStatus}
 
 
 def _flash(done: str) -> str | None:
-    message = DONE.get(done)
-    return gettext(message) if message else None
+    return flash_of(DONE, done)
 
 
 def _failed(exc: DomainError) -> dict[str, Any]:
-    return {"status_code": exc.status, "error": gettext(exc.message), "error_code": exc.code}
+    return refusal(exc)
 
 
 def _applications_page(request: Request, rt: Runtime, ops: Principal, status: str = "pending",

@@ -16,7 +16,8 @@ from mercato.kernel.runtime import Runtime
 from mercato.stores import service
 from mercato.stores._web_ops import router as ops_router
 from mercato.stores.model import GRANTABLE_PERMISSIONS, ApplicationDraft, Permission
-from mercato.web import gettext, render, verify_csrf
+from mercato.web import render, verify_csrf
+from mercato.web.forms import flash_of, refusal
 from mercato.web.guards import PageRoute, page_principal
 
 router = APIRouter(route_class=PageRoute)
@@ -34,12 +35,11 @@ STAFF_PERMISSIONS = sorted(GRANTABLE_PERMISSIONS, key=lambda p: list(Permission)
 
 
 def _flash(done: str) -> str | None:
-    message = DONE.get(done)
-    return gettext(message) if message else None
+    return flash_of(DONE, done)
 
 
 def _failed(exc: DomainError) -> dict[str, Any]:
-    return {"status_code": exc.status, "error": gettext(exc.message), "error_code": exc.code}
+    return refusal(exc)
 
 
 # --- applying -----------------------------------------------------------------------------------------------------

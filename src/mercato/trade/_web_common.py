@@ -16,7 +16,7 @@ from mercato.kernel.runtime import Runtime
 from mercato.stores import service as stores
 from mercato.stores.model import Membership, Permission
 from mercato.trade.model import OrderStatus
-from mercato.web import gettext
+from mercato.web.forms import N_, flash_of, refusal
 from mercato.web.guards import page_principal
 
 Rt = Annotated[Runtime, Depends(runtime)]
@@ -27,11 +27,6 @@ Key = Annotated[str, Form(max_length=128)]
 
 STATUSES = tuple(OrderStatus)
 MAX_YUAN_TEXT = 16
-
-
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention, and an extraction keyword)
-    """Marks a literal for extraction; it is translated where it is shown."""
-    return message
 
 
 FLASH = {
@@ -49,20 +44,12 @@ FLASH = {
 
 
 def flash(done: str) -> str | None:
-    message = FLASH.get(done)
-    return gettext(message) if message else None
+    return flash_of(FLASH, done)
 
 
 def failed(exc: DomainError, fields: Collection[str] = ()) -> dict[str, Any]:
     """The page context of a refusal: next to the field it names when the form has that field, else at the top."""
-    message = gettext(exc.message)
-    field = exc.params.get("field")
-    context: dict[str, Any] = {"status_code": exc.status, "error_code": exc.code}
-    if isinstance(field, str) and field in fields:
-        context["field_errors"] = {field: message}
-    else:
-        context["error"] = message
-    return context
+    return refusal(exc, fields)
 
 
 def yuan(raw: str, field: str) -> int:
