@@ -420,3 +420,20 @@ def test_a_request_on_an_order_the_consumer_then_cancels_closes_unpaid(rt: Runti
         moved = uow.conn.execute(sa.text("SELECT kind, amount FROM refund_movements")).all()
     assert [(r.kind, int(r.amount)) for r in moved] == [("cancel", 2 * TEA)]
     assert ledger_ok(rt) == []
+
+
+def test_a_line_returned_in_full_gets_no_default_rating_and_the_kept_line_does(rt: Runtime, world: World) -> None:
+    from mercato.reviews.model import REVIEW_WINDOW
+
+    bought = buy(rt, world, "farm", units=((0, 2), (1, 1)), receive=True)
+    request = ask(rt, world, bought, units=2, kind="return_refund", reason="damaged")
+    aftersales.agree(rt, bought.owner, bought.store_id, request.request_no)
+    aftersales.ship_back(rt, world.buyer, request.request_no, "SF Express", "SF12345678")
+    aftersales.confirm_received(rt, bought.owner, bought.store_id, request.request_no)
+    with rt.uow(read_only=True) as uow:
+        assert aftersales.fully_refunded_lines_in(uow, bought.order_id) == {bought.line_ids[0]}
+    run_jobs(rt, REVIEW_WINDOW + timedelta(minutes=1))
+    with rt.uow(read_only=True) as uow:
+        rated = uow.conn.execute(sa.text("SELECT order_line_id, rating, is_default FROM reviews WHERE order_id = :o"),
+                                 {"o": bought.order_id}).all()
+    assert [(line, rating, bool(default)) for line, rating, default in rated] == [(bought.line_ids[1], 5, True)]

@@ -92,7 +92,7 @@ def test_the_merchant_sees_the_balance_and_withdraws_with_an_idempotency_key(
     settle(rt, orders[0], 1_000)
     auth = bearer(rt, merchant)
     assert client.get(f"/api/v1/stores/{store_id}/balance", headers=auth).json() == {
-        "store_id": store_id, "pending": 2_000, "available": 9_000, "paid_out": 0}
+        "store_id": store_id, "pending": 2_000, "available": 9_000, "paid_out": 0, "owed": 0}
     headers = {**auth, "Idempotency-Key": "w-1"}
     first = client.post(f"/api/v1/stores/{store_id}/payouts", json={"amount": 5_000}, headers=headers)
     assert first.status_code == 201

@@ -82,10 +82,13 @@ class BalanceRead(BaseModel):
     pending: int
     available: int
     paid_out: int
+    owed: int = Field(description="What the store owes the platform after refunds its balance could not cover; "
+                      "recovered first from its next settlements, and never paid out")
 
     @classmethod
     def of(cls, b: MerchantBalance) -> BalanceRead:
-        return cls(store_id=b.store_id, pending=b.pending, available=b.available, paid_out=b.paid_out)
+        return cls(store_id=b.store_id, pending=b.pending, available=b.available, paid_out=b.paid_out,
+                   owed=b.owed)
 
 
 class PayoutRead(BaseModel):

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from mercato.aftersales import service as aftersales
 from mercato.audit import service as audit
 from mercato.credit import service as credit
 from mercato.kernel.idgen import new_id
@@ -114,12 +115,15 @@ def _insert_in(repo: ReviewRepo, line: trade.ReviewableLine, rating: int, text: 
 
 def default_ratings_job(rt: Runtime, payload: Mapping[str, Any]) -> None:
     """The order's review window closed: each line nobody reviewed gets 5 stars, marked default, no text and no
-    store scores. Lines reviewed meanwhile (or by a previous delivery of this job) are left alone."""
+    store scores. Lines reviewed meanwhile (or by a previous delivery of this job) are left alone, and so are lines
+    whose every unit was refunded: a returned item earns its store no praise."""
     now = rt.clock.now()
     with rt.uow() as uow:
-        lines = trade.order_lines_for_reviews_in(uow, str(payload["order_id"]))
+        order_id = str(payload["order_id"])
+        lines = trade.order_lines_for_reviews_in(uow, order_id)
         repo = ReviewRepo(uow.conn)
-        done = repo.reviewed_lines([line.order_line_id for line in lines])
+        done = repo.reviewed_lines([line.order_line_id for line in lines]) | \
+            aftersales.fully_refunded_lines_in(uow, order_id)
         due = [line for line in lines if line.order_line_id not in done and _window_closed(line, now)]
         for line in due:
             repo.insert_review(_default_values(line, now))
