@@ -29,6 +29,7 @@ from mercato.search.indexing import SALES_WINDOW, Indexer
 from mercato.storefront import service as storefront_service
 from mercato.stores.model import StoreProfileChanged, StoreStatusChanged
 from mercato.trade import service as trade_service
+from mercato.trade.model import OrderCancelled
 
 
 def event_bus() -> EventBus:
@@ -42,6 +43,7 @@ def event_bus() -> EventBus:
     bus.subscribe(ProductsChanged, SEARCH_INDEXER.on_products_changed)
     bus.subscribe(StoreProfileChanged, search_shops.on_store_changed)
     bus.subscribe(PaymentCaptured, trade_service.on_payment_captured)
+    bus.subscribe(OrderCancelled, aftersales_service.on_order_cancelled)
     bus.subscribe(PaymentCaptured, membership_service.on_payment_captured)
     bus.subscribe(PaymentCaptured, _buys_on_payment_captured)
     return bus

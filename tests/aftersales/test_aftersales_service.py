@@ -414,8 +414,11 @@ def test_a_request_on_an_order_the_consumer_then_cancels_closes_unpaid(rt: Runti
     request = ask(rt, world, bought, units=1)
     assert request.quick is False  # an unshipped order may still be cancelled: no advance
     trade.cancel_order(rt, world.buyer, bought.order_no)
-    closed = aftersales.agree(rt, bought.owner, bought.store_id, request.request_no)
-    assert closed.status is Status.CLOSED
+    closed = aftersales.my_request(rt, world.buyer, request.request_no).request
+    assert (closed.status, closed.refunded, closed.due_at) == (Status.CLOSED, 0, None)  # at once, by trade's event
+    with pytest.raises(DomainError) as late:
+        aftersales.agree(rt, bought.owner, bought.store_id, request.request_no)
+    assert late.value.code == "refund_transition_forbidden"
     with rt.uow(read_only=True) as uow:
         moved = uow.conn.execute(sa.text("SELECT kind, amount FROM refund_movements")).all()
     assert [(r.kind, int(r.amount)) for r in moved] == [("cancel", 2 * TEA)]

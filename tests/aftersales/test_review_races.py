@@ -31,9 +31,9 @@ def outcome(rt: Runtime, world: World, units: int) -> None:
     request = ask(rt, world, bought, units=units)
     cancelled, agreed = at_once(lambda: trade.cancel_order(rt, world.buyer, bought.order_no),
                                 lambda: aftersales.agree(rt, bought.owner, bought.store_id, request.request_no))
-    if isinstance(agreed, DomainError):  # cancelled first: the part is refunded, a retry closes the request
-        assert agreed.code in ("refund_part_not_paid", "refund_exceeds_refundable")
-        agreed = aftersales.agree(rt, bought.owner, bought.store_id, request.request_no)
+    if isinstance(agreed, DomainError):  # cancelled first: the cancel closed the request, or the part is refunded
+        assert agreed.code in ("refund_transition_forbidden", "refund_part_not_paid", "refund_exceeds_refundable")
+        agreed = aftersales.my_request(rt, world.buyer, request.request_no).request
     assert isinstance(agreed, RefundRequest)
     paid_back = sum(amount for _, amount in refunded_to(rt))
     if agreed.status is Status.CLOSED:

@@ -39,6 +39,7 @@ from mercato.aftersales.model import (
     RequestDetail,
     Status,
     after_agreement,
+    can_transition,
     clean_text,
     parse_status,
     scale_quote,
@@ -50,10 +51,11 @@ from mercato.kernel.pagination import Page, clamp_limit, decode_id_cursor
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.kernel.uow import UnitOfWork
+from mercato.payments import service as payments
 from mercato.stores import service as stores
 from mercato.stores.model import Permission
 from mercato.trade import service as trade
-from mercato.trade.model import OrderStatus
+from mercato.trade.model import OrderCancelled, OrderStatus
 
 AGREE_SCOPE = "aftersales.agree"
 RECEIVE_SCOPE = "aftersales.receive"
@@ -65,6 +67,10 @@ def stored_quote(request: RefundRequest) -> RefundQuote:
 
 
 def _order_of(uow: UnitOfWork, request: RefundRequest) -> trade.AftersalesOrder:
+    """The request's order, for a decision that may move money. The order's payment part is locked first, before
+    the request row changes: trade's cancel of a paid order locks the part and then closes the order's open
+    requests (`on_order_cancelled`), so both take the two locks in the same order and never deadlock."""
+    payments.refundable_in(uow, order_id=request.order_id, lock=True)
     order = trade.order_for_aftersales_in(uow, order_id=request.order_id)
     assert order is not None  # a request's order is never deleted
     return order
@@ -115,6 +121,15 @@ def _closed_by_cancel(uow: UnitOfWork, request: RefundRequest, order: trade.Afte
     move_in(uow, request, Status.CLOSED, now, actor_id, "order cancelled", due_at=None,
             closed_reason="order_cancelled", closed_at=now)
     return True
+
+
+def on_order_cancelled(rt: Runtime, uow: UnitOfWork, event: OrderCancelled) -> None:
+    """Trade cancelled a paid order and refunded it in full: what was still open on it closes at once, unpaid,
+    instead of waiting for the merchant or the 48-hour job to find the order cancelled."""
+    for request in RequestRepo(uow.conn).of_orders([event.order_id]):
+        if request.is_open and can_transition(request.status, Status.CLOSED):
+            move_in(uow, request, Status.CLOSED, event.at, None, "order cancelled", due_at=None,
+                    closed_reason="order_cancelled", closed_at=event.at)
 
 
 def refuse(rt: Runtime, principal: Principal, store_id: str, request_no: str, reason: str) -> RefundRequest:

@@ -22,6 +22,7 @@ from mercato.stores.model import Permission, StoreView
 from mercato.trade._checkout import cancel_unpaid_in, event_row, give_back_coupons_in
 from mercato.trade.model import (
     CancelEffect,
+    OrderCancelled,
     OrderDetail,
     OrderNotCancellable,
     OrderNotFound,
@@ -204,6 +205,7 @@ def _refund_paid(rt: Runtime, uow: UnitOfWork, principal: Principal, state: Orde
     payments.refund_order_in(uow, order_id=state.id, now=now)
     inventory.restock_many_in(uow, repo.quantities([state.id]), rt=rt)
     repo.insert_events([event_row(state.id, OrderStatus.CANCELLED, now, principal.user_id, "refunded")])
+    rt.events.publish(uow, OrderCancelled(state.id, state.consumer_id, now))
 
 
 # --- operator -----------------------------------------------------------------------------------------------------

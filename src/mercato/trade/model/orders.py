@@ -28,6 +28,16 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
+class OrderCancelled:
+    """A paid order was cancelled and its money refunded in full from escrow (published in the cancel's unit of work;
+    capabilities above trade, after-sales, close what was still open on it)."""
+
+    order_id: str
+    consumer_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class AddressInput:
     recipient: str
     phone: str
