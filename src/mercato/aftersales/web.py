@@ -18,7 +18,7 @@ from mercato.kernel.money import Money
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.stores import service as stores
-from mercato.stores.model import Membership, Permission
+from mercato.stores.model import Permission, chosen_membership
 from mercato.web import render, verify_csrf
 from mercato.web.forms import N_, flash_of, refusal
 from mercato.web.guards import PageRoute, page_operator, page_principal
@@ -152,23 +152,10 @@ def my_refund_action(request: Request, rt: Rt, me: Me, request_no: str, action: 
 
 # --- the merchant -------------------------------------------------------------------------------------------------
 
-def _memberships(rt: Runtime, me: Principal) -> list[Membership]:
-    return [m for m in stores.my_stores(rt, me) if Permission.ORDERS in m.permissions]
-
-
-def _chosen(memberships: list[Membership], wanted: str) -> Membership | None:
-    if not wanted:
-        return memberships[0] if memberships else None
-    for membership in memberships:
-        if membership.store.id == wanted:
-            return membership
-    raise EntityNotFound("No such store", field="store_id")
-
-
 def _queue_page(request: Request, rt: Runtime, me: Principal, store_id: str, status: str,
                 **context: Any) -> HTMLResponse:
-    memberships = _memberships(rt, me)
-    membership = _chosen(memberships, store_id)
+    memberships = stores.stores_with(rt, me, Permission.ORDERS)
+    membership = chosen_membership(memberships, store_id)
     wanted = status if status in Status._value2member_map_ else ""
     page = service.store_requests(rt, me, membership.store.id, wanted) if membership else None
     return render(request, "aftersales/merchant_refunds.html", page=page, memberships=memberships,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from mercato.kernel.errors import DomainError, EntityNotFound
+from mercato.kernel.errors import DomainError
 from mercato.kernel.http import runtime
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
@@ -75,17 +75,7 @@ def first(form: FormData, name: str) -> str:
 
 def promotion_stores(rt: Runtime, me: Principal) -> list[Membership]:
     """The person's stores whose promotions they may manage (the `products` permission)."""
-    return [m for m in stores.my_stores(rt, me) if Permission.PRODUCTS in m.permissions]
-
-
-def chosen_store(memberships: list[Membership], wanted: str) -> Membership | None:
-    """The store asked for (404 when the person does not manage its promotions), else their first."""
-    if not wanted:
-        return memberships[0] if memberships else None
-    for membership in memberships:
-        if membership.store.id == wanted:
-            return membership
-    raise EntityNotFound("No such store", field="store_id")
+    return stores.stores_with(rt, me, Permission.PRODUCTS)
 
 
 def echo_form(form: FormData) -> dict[str, Any]:

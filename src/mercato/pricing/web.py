@@ -14,12 +14,13 @@ from mercato.kernel.errors import DomainError
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
 from mercato.pricing import service
-from mercato.pricing._web_common import Me, Posted, Rt, chosen_store, echo_form, failed, first, flash, promotion_stores
+from mercato.pricing._web_common import Me, Posted, Rt, echo_form, failed, first, flash, promotion_stores
 from mercato.pricing._web_ops import router as ops_router
 from mercato.pricing.forms import blank_form, draft_of_form, form_of
 from mercato.pricing.model import Kind
 from mercato.pricing.model.drafts import STORE_KINDS
 from mercato.stores import service as stores
+from mercato.stores.model import chosen_membership
 from mercato.web import render
 from mercato.web.guards import PageRoute, local_redirect_target
 
@@ -31,7 +32,7 @@ STORE_KIND_ORDER = [k for k in Kind if k in STORE_KINDS]
 
 def _merchant_context(rt: Runtime, me: Principal, store_id: str) -> dict[str, Any]:
     memberships = promotion_stores(rt, me)
-    membership = chosen_store(memberships, store_id)
+    membership = chosen_membership(memberships, store_id)
     return {"memberships": memberships, "membership": membership,
             "store": membership.store if membership else None}
 

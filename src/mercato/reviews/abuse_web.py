@@ -17,7 +17,7 @@ from mercato.reviews import abuse_service as service
 from mercato.reviews.model.abuse import REASON_CODES
 from mercato.reviews.model.abuse_views import ReportReason, SanctionInvalid
 from mercato.stores import service as stores
-from mercato.stores.model import Membership, Permission
+from mercato.stores.model import Permission, chosen_membership
 from mercato.web import gettext, render, verify_csrf
 from mercato.web.forms import N_, flash_of, refusal
 from mercato.web.guards import PageRoute, page_operator, page_principal
@@ -68,22 +68,9 @@ def _failed(exc: DomainError) -> dict[str, Any]:
 
 # --- the merchant -------------------------------------------------------------------------------------------------
 
-def _memberships(rt: Runtime, me: Principal) -> list[Membership]:
-    return [m for m in stores.my_stores(rt, me) if Permission.ORDERS in m.permissions]
-
-
-def _chosen(memberships: list[Membership], wanted: str) -> Membership | None:
-    if not wanted:
-        return memberships[0] if memberships else None
-    for membership in memberships:
-        if membership.store.id == wanted:
-            return membership
-    raise EntityNotFound("No such store", field="store_id")
-
-
 def _merchant_page(request: Request, rt: Runtime, me: Principal, store_id: str, **context: Any) -> HTMLResponse:
-    memberships = _memberships(rt, me)
-    membership = _chosen(memberships, store_id)
+    memberships = stores.stores_with(rt, me, Permission.ORDERS)
+    membership = chosen_membership(memberships, store_id)
     found = service.flagged_reviews(rt, me, membership.store.id) if membership else []
     shown = {r.review_id for r in found}
     recent = [r for r in service.recent_bad_reviews(rt, me, membership.store.id)

@@ -94,6 +94,11 @@ def my_stores(rt: Runtime, principal: Principal) -> list[Membership]:
             for m in members if m.store_id in stores]
 
 
+def stores_with(rt: Runtime, principal: Principal, permission: Permission) -> list[Membership]:
+    """The stores the principal works in with this permission (the stores a merchant page may act for)."""
+    return [m for m in my_stores(rt, principal) if permission in m.permissions]
+
+
 def membership(rt: Runtime, principal: Principal, store_id: str) -> Membership:
     """The principal's membership of one store (404 for strangers), for the workbench pages."""
     with rt.uow(read_only=True) as uow:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from mercato.kernel.errors import InputInvalid
+from mercato.kernel.errors import EntityNotFound, InputInvalid
 from mercato.stores.errors import (
     ApplicationAlreadyDecided,
     ApplicationIncomplete,
@@ -170,6 +170,17 @@ class Membership:
     store: StoreView
     role: StaffRole
     permissions: frozenset[Permission]
+
+
+def chosen_membership(memberships: list[Membership], wanted: str) -> Membership | None:
+    """The store a merchant page acts for: the one asked for (404 when the person does not work there with the
+    permission the list was made for), else their first; None when they have none."""
+    if not wanted:
+        return memberships[0] if memberships else None
+    for membership in memberships:
+        if membership.store.id == wanted:
+            return membership
+    raise EntityNotFound("No such store", field="store_id")
 
 
 @dataclass(frozen=True, slots=True)

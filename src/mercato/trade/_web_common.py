@@ -8,13 +8,11 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
 
-from mercato.kernel.errors import DomainError, EntityNotFound, InputInvalid
+from mercato.kernel.errors import DomainError, InputInvalid
 from mercato.kernel.http import runtime
 from mercato.kernel.money import Money
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
-from mercato.stores import service as stores
-from mercato.stores.model import Membership, Permission
 from mercato.trade.model import OrderStatus
 from mercato.web.forms import N_, flash_of, refusal
 from mercato.web.guards import page_principal
@@ -79,20 +77,6 @@ def htmx(request: Request) -> bool:
 
 
 # --- the store a merchant page acts for ---------------------------------------------------------------------------
-
-def stores_with(rt: Runtime, me: Principal, permission: Permission) -> list[Membership]:
-    return [m for m in stores.my_stores(rt, me) if permission in m.permissions]
-
-
-def chosen_store(memberships: list[Membership], wanted: str) -> Membership | None:
-    """The store asked for (404 when the person does not work there with the permission), else their first."""
-    if not wanted:
-        return memberships[0] if memberships else None
-    for membership in memberships:
-        if membership.store.id == wanted:
-            return membership
-    raise EntityNotFound("No such store", field="store_id")
-
 
 def page_links(request: Request, next_cursor: str | None) -> dict[str, Any]:
     """The pager: the next page (keeping the filters) and the first page."""

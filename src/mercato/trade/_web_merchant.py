@@ -13,7 +13,8 @@ from mercato.kernel.errors import DomainError
 from mercato.kernel.money import Money
 from mercato.kernel.principal import Principal
 from mercato.kernel.runtime import Runtime
-from mercato.stores.model import Membership, Permission
+from mercato.stores import service as stores
+from mercato.stores.model import Membership, Permission, chosen_membership
 from mercato.trade import service
 from mercato.trade._web_common import (
     STATUSES,
@@ -21,13 +22,11 @@ from mercato.trade._web_common import (
     Me,
     Rt,
     Short,
-    chosen_store,
     failed,
     flash,
     optional_yuan,
     page_links,
     status_filter,
-    stores_with,
     yuan,
 )
 from mercato.trade.model import OrderDetail, OrderNotFound, ShippingSettings
@@ -50,8 +49,8 @@ def _store_context(memberships: list[Membership], membership: Membership | None)
 @router.get("/merchant/orders", response_class=HTMLResponse)
 def store_orders_page(request: Request, rt: Rt, me: Me, store_id: str = "", status: str = "",
                       cursor: str = "") -> Response:
-    memberships = stores_with(rt, me, Permission.ORDERS)
-    membership = chosen_store(memberships, store_id)
+    memberships = stores.stores_with(rt, me, Permission.ORDERS)
+    membership = chosen_membership(memberships, store_id)
     wanted = status_filter(status)
     page = service.store_orders(rt, me, membership.store.id, cursor or None, None, wanted or None) \
         if membership else None
@@ -63,7 +62,7 @@ def store_orders_page(request: Request, rt: Rt, me: Me, store_id: str = "", stat
 def _find_order(rt: Runtime, me: Principal, memberships: list[Membership], store_id: str,
                 order_no: str) -> tuple[Membership, OrderDetail]:
     """The order in the store asked for, else in whichever of the person's stores has it (404 if none)."""
-    candidates = [chosen_store(memberships, store_id)] if store_id else memberships
+    candidates = [chosen_membership(memberships, store_id)] if store_id else memberships
     for membership in candidates:
         if membership is None:
             continue
@@ -76,7 +75,7 @@ def _find_order(rt: Runtime, me: Principal, memberships: list[Membership], store
 
 def _store_order_page(request: Request, rt: Runtime, me: Principal, store_id: str, order_no: str,
                       **context: Any) -> HTMLResponse:
-    memberships = stores_with(rt, me, Permission.ORDERS)
+    memberships = stores.stores_with(rt, me, Permission.ORDERS)
     membership, detail = _find_order(rt, me, memberships, store_id, order_no)
     context.setdefault("form", {})
     return render(request, "trade/merchant_order.html", detail=detail, order=detail.order,
@@ -104,8 +103,8 @@ def ship_submit(request: Request, rt: Rt, me: Me, order_no: str, csrf_token: Csr
 # --- shipping settings --------------------------------------------------------------------------------------------
 
 def _shipping_page(request: Request, rt: Runtime, me: Principal, store_id: str, **context: Any) -> HTMLResponse:
-    memberships = stores_with(rt, me, Permission.PROFILE)
-    membership = chosen_store(memberships, store_id)
+    memberships = stores.stores_with(rt, me, Permission.PROFILE)
+    membership = chosen_membership(memberships, store_id)
     settings = service.shipping_settings(rt, me, membership.store.id) if membership else None
     if settings is not None:
         context.setdefault("form", _shipping_form(settings))
